@@ -1,0 +1,89 @@
+#include "pipeline.hpp"
+
+#include "sipflow/capture/file_source.hpp"
+#include "sipflow/capture/live_source.hpp"
+
+namespace sipflow::cli {
+namespace {
+
+// Pumps one source to the end. Returns false if it failed before any frame.
+bool pump(capture::PacketSource& src, capture::PacketDecoder& decoder,
+          decode::SipExtractor& extractor, const std::atomic<bool>& stop, RunTotals& totals,
+          const std::function<void(const std::string&)>& report_error,
+          const std::function<void(Timestamp)>& on_idle) {
+  capture::Frame frame;
+  std::uint64_t frames = 0;
+  for (;;) {
+    if (stop.load(std::memory_order_relaxed)) {
+      totals.interrupted = true;
+      break;
+    }
+    auto status = src.next(frame);
+    if (status == capture::ReadStatus::Frame) {
+      ++frames;
+      decoder.decode(frame, extractor);
+      continue;
+    }
+    if (status == capture::ReadStatus::Idle) {
+      if (on_idle) on_idle(frame.ts);
+      continue;
+    }
+    if (status == capture::ReadStatus::Error) {
+      report_error(std::string(src.name()) + ": " + std::string(src.error()));
+    }
+    break;
+  }
+  totals.frames += frames;
+  if (auto live = src.live_stats()) totals.live = live;
+  return frames > 0 || src.error().empty();
+}
+
+}  // namespace
+
+RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::MessageSink& sink,
+                       const std::atomic<bool>& stop,
+                       const std::function<void(const std::string&)>& report_error,
+                       const std::function<void(std::uint32_t, const std::string&)>& on_file,
+                       const std::function<void(Timestamp)>& on_idle) {
+  RunTotals totals;
+  decode::ExtractorOptions xo;
+  xo.validate = in.validate;
+  decode::SipExtractor extractor(xo, diag, sink);
+  // One decoder for the whole run: the files of a rotated capture (tcpdump -C)
+  // continue each other's fragments and streams.
+  capture::PacketDecoder decoder({}, diag);
+
+  if (!in.interface.empty()) {
+    capture::LiveOptions lo;
+    lo.interface = in.interface;
+    lo.bpf_filter = in.filter;
+    lo.snaplen = in.snaplen;
+    lo.promiscuous = !in.no_promiscuous;
+    lo.immediate = !in.no_immediate;
+    auto src = capture::open_live(lo, &stop);  // InputError propagates: nothing to read
+    if (on_file) on_file(0, in.interface);
+    if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
+      ++totals.inputs_failed;
+  }
+  for (std::size_t i = 0; i < in.files.size(); ++i) {
+    if (stop.load()) break;
+    const std::string& path = in.files[i];
+    std::unique_ptr<capture::PacketSource> src;
+    try {
+      src = capture::open_capture_file(path, diag);
+    } catch (const capture::InputError& e) {
+      report_error(e.what());
+      ++totals.inputs_failed;
+      continue;
+    }
+    extractor.set_file(static_cast<std::uint32_t>(i));
+    if (on_file) on_file(static_cast<std::uint32_t>(i), path);
+    if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
+      ++totals.inputs_failed;
+  }
+  decoder.finish(0);
+  totals.messages = extractor.messages();
+  return totals;
+}
+
+}  // namespace sipflow::cli

@@ -1,0 +1,48 @@
+#pragma once
+// The wiring every command shares: packet sources → PacketDecoder →
+// SipExtractor → the command's MessageSink.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sipflow/capture/diagnostics.hpp"
+#include "sipflow/capture/frame.hpp"
+#include "sipflow/capture/packet_decoder.hpp"
+#include "sipflow/decode/extractor.hpp"
+
+namespace sipflow::cli {
+
+struct InputOptions {
+  std::vector<std::string> files;  ///< capture files; "-" is standard input
+  std::string interface;           ///< live capture when set
+  std::string filter;              ///< BPF capture filter (live only)
+  int snaplen = 262144;
+  bool no_promiscuous = false;
+  bool no_immediate = false;
+  bool validate = true;
+};
+
+/// What a run read, for the summary and the exit status.
+struct RunTotals {
+  std::uint64_t frames = 0;
+  std::uint64_t messages = 0;
+  int inputs_failed = 0;  ///< inputs that could not be opened or read at all
+  std::optional<capture::LiveStats> live;
+  bool interrupted = false;
+};
+
+/// Reads every input in order and feeds `sink`. Problems with an input are
+/// reported through `report_error` (one line each) and the run goes on with
+/// the next. `on_file` is called before each file with its index and name;
+/// `on_idle` when a live capture is idle (with the current time).
+RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::MessageSink& sink,
+                       const std::atomic<bool>& stop,
+                       const std::function<void(const std::string&)>& report_error,
+                       const std::function<void(std::uint32_t, const std::string&)>& on_file = {},
+                       const std::function<void(Timestamp)>& on_idle = {});
+
+}  // namespace sipflow::cli

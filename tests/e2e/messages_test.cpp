@@ -1,0 +1,130 @@
+// End-to-end: `sipflow messages` on every real capture in samples/.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "json_fields.hpp"
+#include "run_cli.hpp"
+
+namespace sipflow::test {
+namespace {
+
+std::vector<std::string> all_samples() {
+  std::vector<std::string> names;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(SIPFLOW_SOURCE_DIR) + "/samples")) {
+    auto ext = e.path().extension().string();
+    if (ext == ".pcap" || ext == ".pcapng") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// tshark options some captures need to be dissected as SIP.
+const std::map<std::string, std::vector<std::string>> kTsharkOptions = {
+    {"sipp_custom_port.pcap", {"-d", "udp.port==5080,sip", "-d", "udp.port==5070,sip"}},
+};
+
+// (frame, Call-ID, method or status) for every SIP message, sorted.
+using Key = std::tuple<std::string, std::string, std::string>;
+
+std::vector<Key> ours(const std::string& file) {
+  auto r = run({sipflow(), "messages", "--json", "-q", sample(file)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<Key> keys;
+  for (const auto& line : lines(r.out)) {
+    auto what = json_field(line, "method");
+    if (!what) what = json_field(line, "status");
+    keys.emplace_back(json_field(line, "frame").value_or("?"),
+                      json_field(line, "call_id").value_or("?"), what.value_or("?"));
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::vector<Key> theirs(const std::string& file) {
+  std::vector<std::string> cmd = {"tshark", "-n", "-r", sample(file)};
+  auto it = kTsharkOptions.find(file);
+  if (it != kTsharkOptions.end()) cmd.insert(cmd.end(), it->second.begin(), it->second.end());
+  for (const char* a : {"-Y", "sip", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
+                        "-E", "aggregator=|", "-e", "frame.number", "-e", "sip.Call-ID", "-e",
+                        "sip.Method", "-e", "sip.Status-Code"}) {
+    cmd.emplace_back(a);
+  }
+  auto r = run(cmd);
+  std::vector<Key> keys;
+  for (const auto& line : lines(r.out)) {
+    auto cols = split(line, '\t');
+    if (cols.size() < 4) continue;
+    // Several messages in one frame come as |-joined lists, in order.
+    auto ids = split(cols[1], '|'), methods = split(cols[2], '|'), codes = split(cols[3], '|');
+    std::size_t mi = 0, ci = 0;
+    for (const auto& id : ids) {
+      // A frame lists methods for requests and codes for responses separately;
+      // tshark reports both lists in message order, so pair them greedily.
+      std::string what;
+      if (mi < methods.size() && !methods[mi].empty()) {
+        what = methods[mi++];
+      } else if (ci < codes.size()) {
+        what = codes[ci++];
+      }
+      keys.emplace_back(cols[0], id, what);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+class Sample : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Sample, MessagesJsonMatchesGolden) {
+  auto r = run({sipflow(), "messages", "--json", "-q", sample(GetParam())});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(r.out.empty());
+  EXPECT_TRUE(matches_golden(GetParam() + ".messages.jsonl", r.out));
+}
+
+TEST_P(Sample, MessagesAgreeWithTsharkMessageForMessage) {
+  if (!have_command("tshark")) GTEST_SKIP() << "tshark not installed";
+  auto a = ours(GetParam());
+  auto b = theirs(GetParam());
+  EXPECT_FALSE(b.empty());
+  EXPECT_EQ(a, b);
+}
+
+TEST_P(Sample, TextOutputHasOneLinePerMessage) {
+  auto json = run({sipflow(), "messages", "--json", "-q", sample(GetParam())});
+  auto text = run({sipflow(), "messages", "--color", "never", "-q", sample(GetParam())});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_EQ(lines(text.out).size(), lines(json.out).size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Samples, Sample, ::testing::ValuesIn(all_samples()), [](const auto& p) {
+  std::string n = p.param;
+  std::replace_if(
+      n.begin(), n.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+  return n;
+});
+
+}  // namespace
+}  // namespace sipflow::test
