@@ -1,9 +1,14 @@
 #pragma once
-// The subcommands. Each returns the process exit status.
+// The subcommands. Each lives in its own <name>_command.cpp and is listed
+// once in main.cpp.
 
 #include <atomic>
+#include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "call_options.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
 
@@ -27,6 +32,23 @@ enum ExitCode : int {
   kExitInternal = 70,  ///< a bug: please report it
 };
 
-int run_messages(const CommonOptions& common, const std::atomic<bool>& stop);
+/// A subcommand: registers its options, then runs when chosen.
+class Command {
+ public:
+  virtual ~Command() = default;
+  /// Adds the subcommand and its options to `app`; returns it.
+  virtual CLI::App* add_to(CLI::App& app) = 0;
+  /// Runs it; returns the exit status. Throws CLI::ValidationError for bad
+  /// option values and capture::InputError when no input can be used.
+  virtual int run(const std::atomic<bool>& stop) = 0;
+};
+
+std::unique_ptr<Command> make_messages_command();
+std::unique_ptr<Command> make_calls_command();
+
+/// Adds the input and output options every subcommand shares ("--json" excluded).
+void add_common_options(CLI::App& cmd, CommonOptions& o);
+/// Throws CLI::ValidationError when neither files nor -i were given.
+void require_input(const CommonOptions& o);
 
 }  // namespace sipflow::cli

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -45,7 +46,9 @@ INPUT
 EXAMPLES
   sipflow messages call.pcap                 one line per SIP message
   sipflow messages --json call.pcap | jq .   JSON Lines, one object per message
-  sudo sipflow messages -i eth0 -f 'port 5060'
+  sipflow calls call.pcap                    a table of calls, outcome and timing
+  sipflow calls --status '!2xx' --json *.pcap   failed calls as JSON Lines
+  sudo sipflow calls -i eth0 -f 'port 5060'  live: calls as they finish
 
 EXIT STATUS
   0   success (damaged packets are counted in the summary, not fatal)
@@ -54,33 +57,6 @@ EXIT STATUS
   64  bad command line
   70  internal error (a bug; please report it)
 )";
-
-void add_common_options(CLI::App& cmd, sipflow::cli::CommonOptions& o) {
-  cmd.add_option("files", o.input.files, "Capture files to read (pcap, pcapng, - for stdin)")
-      ->type_name("FILE");
-  cmd.add_option("-i,--interface", o.input.interface, "Capture live on IFACE (e.g. eth0, any)")
-      ->type_name("IFACE");
-  cmd.add_option("-f,--filter", o.input.filter,
-                 "BPF capture filter for live capture, e.g. 'udp port 5060'")
-      ->type_name("EXPR");
-  cmd.add_option("-s,--snaplen", o.input.snaplen, "Bytes to keep per live packet")
-      ->capture_default_str()
-      ->check(CLI::Range(64, 262144));
-  cmd.add_flag("--no-promisc", o.input.no_promiscuous,
-               "Do not put the interface into promiscuous mode");
-  cmd.add_flag("--no-immediate", o.input.no_immediate,
-               "Let the kernel batch packets (less CPU, more latency)");
-  cmd.add_option("--color", o.color, "Colour output: auto (on a terminal), always, never")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, sipflow::cli::ColorMode>{
-              {"auto", sipflow::cli::ColorMode::Auto},
-              {"always", sipflow::cli::ColorMode::Always},
-              {"never", sipflow::cli::ColorMode::Never}},
-          CLI::ignore_case))
-      ->type_name("WHEN");
-  cmd.add_flag("--ascii", o.ascii, "Pure ASCII output (no box-drawing or arrows)");
-  cmd.add_flag("-q,--quiet", o.quiet, "No summary line unless something was skipped");
-}
 
 }  // namespace
 
@@ -92,14 +68,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.get_formatter()->column_width(34);
 
-  CommonOptions messages_opts;
-  auto* messages = app.add_subcommand("messages",
-                                      "List every SIP message: frame, time, src -> dst, transport, "
-                                      "method or status, Call-ID, CSeq");
-  add_common_options(*messages, messages_opts);
-  messages->add_flag("--json", messages_opts.json,
-                     "JSON Lines: one object per message (keys: frame, ts, src, dst, transport, "
-                     "method | status+reason, call_id, cseq, ...)");
+  // Every subcommand, in the order --help lists them.
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(make_messages_command());
+  commands.push_back(make_calls_command());
+
+  std::vector<std::pair<CLI::App*, Command*>> subcommands;
+  for (auto& c : commands)
+    subcommands.emplace_back(c->add_to(app), c.get());
 
   try {
     app.parse(argc, argv);
@@ -114,17 +90,10 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  auto check_input = [](const CommonOptions& o) {
-    if (o.input.files.empty() && o.input.interface.empty()) {
-      throw CLI::ValidationError("no input: give capture FILEs or -i IFACE (see --help)");
-    }
-  };
-
   install_signal_handlers();
   try {
-    if (messages->parsed()) {
-      check_input(messages_opts);
-      return run_messages(messages_opts, g_stop);
+    for (auto& [sub, command] : subcommands) {
+      if (sub->parsed()) return command->run(g_stop);
     }
   } catch (const CLI::ValidationError& e) {
     fmt::print(stderr, "sipflow: {}\n", e.what());

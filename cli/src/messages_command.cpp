@@ -130,7 +130,8 @@ class MessagePrinter final : public decode::MessageSink {
 
 }  // namespace
 
-int run_messages(const CommonOptions& common, const std::atomic<bool>& stop) {
+static int run_messages(const CommonOptions& common, const std::atomic<bool>& stop) {
+  require_input(common);
   Output out;
   Report report(common.quiet);
   report.set_files(common.input.files);
@@ -142,6 +143,33 @@ int run_messages(const CommonOptions& common, const std::atomic<bool>& stop) {
   out.flush();
   report.summary(totals, diag);
   return totals.inputs_failed > 0 ? kExitBadInput : kExitOk;
+}
+
+namespace {
+
+class MessagesCommand final : public Command {
+ public:
+  CLI::App* add_to(CLI::App& app) override {
+    auto* cmd =
+        app.add_subcommand("messages",
+                           "List every SIP message: frame, time, src -> dst, transport, method or "
+                           "status, Call-ID, CSeq");
+    add_common_options(*cmd, o_);
+    cmd->add_flag("--json", o_.json,
+                  "JSON Lines: one object per message (keys: frame, ts, src, dst, transport, "
+                  "method | status+reason, call_id, cseq, ...)");
+    return cmd;
+  }
+  int run(const std::atomic<bool>& stop) override { return run_messages(o_, stop); }
+
+ private:
+  CommonOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_messages_command() {
+  return std::make_unique<MessagesCommand>();
 }
 
 }  // namespace sipflow::cli

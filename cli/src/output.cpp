@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -19,6 +20,14 @@ void Output::flush() {
 
 bool Output::is_tty() const {
   return ::isatty(::fileno(f_)) == 1;
+}
+
+int terminal_width(std::FILE* f) {
+  if (::isatty(::fileno(f)) != 1) return 0;
+  winsize ws{};
+  if (::ioctl(::fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* cols = std::getenv("COLUMNS")) return std::atoi(cols);
+  return 80;
 }
 
 bool use_color(ColorMode mode, std::FILE* f) {

@@ -33,6 +33,9 @@ class Output {
   std::string buf_;
 };
 
+/// Columns of the terminal `f` is attached to (or $COLUMNS); 0 when not a terminal.
+int terminal_width(std::FILE* f);
+
 /// Whether to colour output written to `f`.
 bool use_color(ColorMode mode, std::FILE* f);
 

@@ -26,6 +26,24 @@ struct InputOptions {
   bool validate = true;
 };
 
+/// Forwards parsed messages to `next` and unparseable ones to `on_bad`.
+class ForwardingSink final : public decode::MessageSink {
+ public:
+  using OnBad = std::function<void(const decode::MessageMeta&, std::string_view, Error)>;
+  ForwardingSink(decode::MessageSink& next, OnBad on_bad)
+      : next_(next), on_bad_(std::move(on_bad)) {}
+  void on_message(const decode::MessageMeta& meta, const decode::SipMessage& m) override {
+    next_.on_message(meta, m);
+  }
+  void on_unparseable(const decode::MessageMeta& meta, std::string_view bytes, Error e) override {
+    on_bad_(meta, bytes, e);
+  }
+
+ private:
+  decode::MessageSink& next_;
+  OnBad on_bad_;
+};
+
 /// What a run read, for the summary and the exit status.
 struct RunTotals {
   std::uint64_t frames = 0;

@@ -1,0 +1,49 @@
+#include <map>
+
+#include "commands.hpp"
+
+namespace sipflow::cli {
+
+void add_common_options(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("files", o.input.files, "Capture files to read (pcap, pcapng, - for stdin)")
+      ->type_name("FILE");
+  const char* live = "Live capture";
+  cmd.add_option("-i,--interface", o.input.interface, "Capture live on IFACE (e.g. eth0, any)")
+      ->type_name("IFACE")
+      ->group(live);
+  cmd.add_option("-f,--filter", o.input.filter,
+                 "BPF capture filter for live capture, e.g. 'udp port 5060'")
+      ->type_name("EXPR")
+      ->group(live);
+  cmd.add_option("-s,--snaplen", o.input.snaplen, "Bytes to keep per live packet")
+      ->check(CLI::Range(64, 262144))
+      ->option_text("BYTES (default 262144)")
+      ->group(live);
+  cmd.add_flag("--no-promisc", o.input.no_promiscuous,
+               "Do not put the interface into promiscuous mode")
+      ->group(live);
+  cmd.add_flag("--no-immediate", o.input.no_immediate,
+               "Let the kernel batch packets (less CPU, more latency)")
+      ->group(live);
+  const char* out = "Output";
+  cmd.add_option("--color", o.color, "Colour: auto (on a terminal), always, never")
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::Auto},
+                                                                   {"always", ColorMode::Always},
+                                                                   {"never", ColorMode::Never}},
+                                  CLI::ignore_case))
+      ->option_text("WHEN")
+      ->group(out);
+  cmd.add_flag("--ascii", o.ascii, "Pure ASCII output (no box-drawing characters or arrows)")
+      ->group(out);
+  cmd.add_flag("-q,--quiet", o.quiet, "No summary line on stderr unless something was skipped")
+      ->group(out);
+}
+
+void require_input(const CommonOptions& o) {
+  if (o.input.files.empty() && o.input.interface.empty()) {
+    throw CLI::ValidationError("no input: give capture FILEs or -i IFACE (see --help)");
+  }
+}
+
+}  // namespace sipflow::cli

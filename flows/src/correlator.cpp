@@ -1,0 +1,659 @@
+// The correlator: matches transactions (RFC 3261 §17), dialogs (§12) and
+// offer/answer exchanges (RFC 3264, 3262, 3311, 6337) message by message.
+
+#include "sipflow/flows/correlator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <list>
+#include <unordered_map>
+
+#include "linker.hpp"
+#include "open_call.hpp"
+#include "sipflow/decode/chars.hpp"
+#include "sipflow/decode/grammar.hpp"
+#include "sipflow/decode/sdp.hpp"
+#include "sipflow/flows/media.hpp"
+
+namespace sipflow::flows {
+
+using namespace detail;
+
+namespace {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+constexpr std::uint64_t fnv(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+  for (char ch : s) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+constexpr std::uint64_t fnv_u64(std::uint64_t v, std::uint64_t h) {
+  for (int i = 0; i < 8; ++i) {
+    h ^= (v >> (i * 8)) & 0xFF;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// What correlation needs from a message: borrowed views into it.
+struct Parsed {
+  std::string_view call_id;
+  decode::CSeq cseq;
+  Method method = Method::Other;  // request method, or the CSeq method of a response
+  std::string_view from_tag;
+  std::string_view to_tag;
+  std::optional<decode::Via> via;
+};
+
+CallState outcome_of(int status) {
+  if (status >= 200 && status < 300) return CallState::Completed;
+  if (status >= 300 && status < 400) return CallState::Redirected;
+  if (status == 486 || status == 600) return CallState::Busy;
+  if (status == 487) return CallState::Cancelled;
+  if (status == 408) return CallState::TimedOut;
+  if (status == 603 || (status >= 400 && status < 500)) return CallState::Rejected;
+  return CallState::Failed;
+}
+
+bool creates_dialog(Method m) {
+  return m == Method::Invite || m == Method::Subscribe || m == Method::Refer;
+}
+
+int q850_cause(std::string_view reason_header) {
+  decode::CommaList list(reason_header);
+  while (auto item = list.next()) {
+    auto r = decode::parse_reason(*item);
+    if (r && decode::iequals(r->protocol, "Q.850")) return r->cause;
+  }
+  return 0;
+}
+
+Dialog* find_dialog(Call& c, std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return nullptr;
+  for (auto& d : c.dialogs) {
+    if ((d.from_tag == a && d.to_tag == b) || (d.from_tag == b && d.to_tag == a)) return &d;
+  }
+  return nullptr;
+}
+
+Dialog& add_dialog(Call& c, std::string_view from_tag, std::string_view to_tag, Timestamp ts) {
+  Dialog& d = c.dialogs.emplace_back();
+  d.from_tag = std::string(from_tag);
+  d.to_tag = std::string(to_tag);
+  d.created = ts;
+  return d;
+}
+
+}  // namespace
+
+Method detail::method_of(std::string_view m) noexcept {
+  static constexpr std::pair<std::string_view, Method> kMethods[] = {
+      {"INVITE", Method::Invite},     {"ACK", Method::Ack},
+      {"BYE", Method::Bye},           {"CANCEL", Method::Cancel},
+      {"REGISTER", Method::Register}, {"OPTIONS", Method::Options},
+      {"PRACK", Method::Prack},       {"UPDATE", Method::Update},
+      {"INFO", Method::Info},         {"REFER", Method::Refer},
+      {"NOTIFY", Method::Notify},     {"SUBSCRIBE", Method::Subscribe},
+      {"MESSAGE", Method::Message},   {"PUBLISH", Method::Publish}};
+  for (const auto& [name, id] : kMethods) {
+    if (name == m) return id;  // methods are case-sensitive (RFC 3261 §7.1)
+  }
+  return Method::Other;
+}
+
+struct Correlator::Impl {
+  Impl(CorrelatorOptions options, Diagnostics& d, CallSink& s, MessageObserver* obs,
+       Correlator& owner)
+      : o(std::move(options)),
+        diag(d),
+        sink(s),
+        observer(obs),
+        self(owner),
+        linker(o.link, [this](std::string_view id) -> OpenCall* {
+          auto it = calls.find(id);
+          return it == calls.end() ? nullptr : it->second.get();
+        }) {}
+
+  void handle(const decode::MessageMeta& meta, const decode::SipMessage& m);
+  bool parse(const decode::SipMessage& m, Parsed& p);
+  OpenCall& open(const Parsed& p, const decode::MessageMeta& meta, const decode::SipMessage& m);
+  Transaction& transaction(OpenCall& oc, const Parsed& p, const decode::SipMessage& m, Timestamp ts,
+                           bool& created);
+  Repeat repeat_of(Timestamp previous, Timestamp ts) const {
+    return ts.ns - previous.ns < o.duplicate_window_ns ? Repeat::Duplicate : Repeat::Retransmission;
+  }
+  SdpRole apply(OpenCall& oc, Transaction& t, const Parsed& p, const decode::MessageMeta& meta,
+                const decode::SipMessage& m, std::string* sdp_summary);
+  void request(OpenCall& oc, Transaction& t, const Parsed& p, const decode::MessageMeta& meta,
+               const decode::SipMessage& m, Side side);
+  void response(OpenCall& oc, Transaction& t, const Parsed& p, const decode::MessageMeta& meta,
+                const decode::SipMessage& m);
+  SdpRole offer_answer(OpenCall& oc, Transaction& t, const Parsed& p, const decode::SipMessage& m,
+                       Side side, std::string* sdp_summary);
+
+  void set_wait(OpenCall& oc, Wait w) {
+    if (oc.wait == w) return;
+    auto& from = waits[static_cast<std::size_t>(oc.wait)];
+    auto& to = waits[static_cast<std::size_t>(w)];
+    to.splice(to.end(), from, oc.position);
+    oc.wait = w;
+  }
+  void touch(OpenCall& oc) {
+    auto& l = waits[static_cast<std::size_t>(oc.wait)];
+    l.splice(l.end(), l, oc.position);
+  }
+  std::int64_t timeout(Wait w) const {
+    switch (w) {
+      case Wait::Linger:
+        return o.linger_ns;
+      case Wait::Request:
+        return o.request_timeout_ns;
+      case Wait::Invite:
+        return o.invite_timeout_ns;
+      case Wait::Idle:
+        return o.idle_timeout_ns;
+    }
+    return o.idle_timeout_ns;
+  }
+  void expire();
+  void evict_one(std::uint64_t frame);
+  void close(OpenCall& oc);
+
+  CorrelatorOptions o;
+  Diagnostics& diag;
+  CallSink& sink;
+  MessageObserver* observer;
+  Correlator& self;
+  std::unordered_map<std::string, std::unique_ptr<OpenCall>, StringHash, std::equal_to<>> calls;
+  std::array<std::list<OpenCall*>, kWaitKinds> waits;
+  Linker linker;
+  decode::Sdp sdp;  // reused for every body
+  Timestamp now{std::numeric_limits<std::int64_t>::min()};
+};
+
+bool Correlator::Impl::parse(const decode::SipMessage& m, Parsed& p) {
+  p.call_id = decode::trim(m.call_id());
+  auto cseq = decode::parse_cseq(m.first(decode::HeaderId::CSeq));
+  if (p.call_id.empty() || !cseq) return false;
+  p.cseq = *cseq;
+  p.method = method_of(m.is_request() ? m.method() : cseq->method);
+  auto from = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::From)));
+  auto to = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::To)));
+  p.from_tag = from ? from->tag : std::string_view{};
+  p.to_tag = to ? to->tag : std::string_view{};
+  auto via = decode::parse_via(decode::first_element(m.first(decode::HeaderId::Via)));
+  if (via) p.via = *via;
+  return true;
+}
+
+OpenCall& Correlator::Impl::open(const Parsed& p, const decode::MessageMeta& meta,
+                                 const decode::SipMessage& m) {
+  if (calls.size() >= o.max_open_calls) evict_one(meta.frame);
+  auto oc = std::make_unique<OpenCall>();
+  Call& c = oc->call;
+  c.call_id = std::string(p.call_id);
+  c.start = c.last = meta.ts;
+  c.first_frame = meta.frame;
+  c.file = meta.file;
+  c.transport = meta.transport;
+  if (m.is_request()) {
+    c.method = std::string(m.method());
+    c.request_uri = std::string(m.request_uri());
+    c.caller = meta.src;
+    c.callee = meta.dst;
+    c.caller_agent = std::string(decode::trim(m.first(decode::HeaderId::UserAgent)));
+  } else {
+    // The capture began after the request: the response tells us the rest.
+    c.method = std::string(p.cseq.method);
+    c.caller = meta.dst;
+    c.callee = meta.src;
+  }
+  if (auto from = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::From)))) {
+    c.from = std::string(from->uri.text);
+    c.from_display = std::string(from->display);
+    c.from_tag = std::string(from->tag);
+  }
+  if (auto to = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::To)))) {
+    c.to = std::string(to->uri.text);
+    c.to_display = std::string(to->display);
+  }
+  c.state = CallState::Setup;
+  oc->group = std::make_shared<Group>(Group{c.call_id, c.start, {oc.get()}});
+  auto& list = waits[static_cast<std::size_t>(Wait::Request)];
+  oc->wait = Wait::Request;
+  oc->position = list.insert(list.end(), oc.get());
+  OpenCall& ref = *oc;
+  calls.emplace(c.call_id, std::move(oc));
+  self.peak_open_ = std::max(self.peak_open_, calls.size());
+  linker.on_new_call(ref);
+  return ref;
+}
+
+Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
+                                           const decode::SipMessage& m, Timestamp ts,
+                                           bool& created) {
+  // RFC 3261 §17.1.3 / §17.2.3: branch + sent-by + method, where an ACK
+  // matches the INVITE it acknowledges. RFC 2543 peers have no magic cookie:
+  // fall back to CSeq, From tag and the whole top Via.
+  Method m_key = p.method == Method::Ack ? Method::Invite : p.method;
+  std::uint64_t key;
+  if (p.via && p.via->rfc3261_branch()) {
+    key = fnv(p.via->branch);
+    key = fnv(p.via->host, key);
+    key = fnv_u64(p.via->port, key);
+  } else {
+    key = fnv(p.from_tag);
+    key = fnv_u64(p.cseq.number, key);
+    key = fnv(decode::first_element(m.first(decode::HeaderId::Via)), key);
+  }
+  key = fnv_u64(static_cast<std::uint64_t>(m_key), key);
+  for (auto& t : oc.transactions) {
+    if (t.key == key) {
+      created = false;
+      return t;
+    }
+  }
+  created = true;
+  Transaction t;
+  t.key = key;
+  t.method = p.method == Method::Ack && !m.is_request() ? Method::Invite : p.method;
+  t.cseq = p.cseq.number;
+  t.created = ts;
+  oc.transactions.push_back(std::move(t));
+  // Forget transactions that are long finished (a REGISTER Call-ID reused for hours).
+  if (oc.transactions.size() > 64) {
+    oc.transactions.erase(oc.transactions.begin(), oc.transactions.begin() + 32);
+    return oc.transactions.back();
+  }
+  return oc.transactions.back();
+}
+
+void Correlator::Impl::handle(const decode::MessageMeta& meta, const decode::SipMessage& m) {
+  if (meta.ts > now) now = meta.ts;
+  expire();
+  Parsed p;
+  if (!parse(m, p)) {
+    diag.skipped("uncorrelated_message", meta.frame);
+    if (observer) observer->on_correlated(meta, m, Correlation{});
+    return;
+  }
+  auto it = calls.find(p.call_id);
+  OpenCall& oc = it != calls.end() ? *it->second : open(p, meta, m);
+  Call& c = oc.call;
+  ++c.messages;
+  if (meta.ts > c.last) c.last = meta.ts;
+  touch(oc);
+
+  bool created = false;
+  Transaction& t = transaction(oc, p, m, meta.ts, created);
+  Repeat repeat = Repeat::First;
+  if (m.is_request()) {
+    bool is_ack_of_invite = p.method == Method::Ack && t.method == Method::Invite && !created;
+    if (is_ack_of_invite && !t.ack_seen) {
+      t.ack_seen = true;  // the ACK of a non-2xx final response: part of the INVITE transaction
+    } else if (!created && t.request_seen) {
+      repeat = repeat_of(t.request_last, meta.ts);
+    }
+    if (!is_ack_of_invite) {
+      t.request_seen = true;
+      t.request_src = meta.src;
+    }
+    t.request_last = meta.ts;
+    if (created) t.initial = p.to_tag.empty();
+  } else {
+    std::uint64_t rkey = fnv(p.to_tag, fnv_u64(static_cast<std::uint64_t>(m.status()), 7));
+    auto seen = std::find_if(t.responses.begin(), t.responses.end(),
+                             [&](const SeenResponse& r) { return r.key == rkey; });
+    if (seen != t.responses.end()) {
+      repeat = repeat_of(seen->last, meta.ts);
+      seen->last = meta.ts;
+    } else {
+      t.responses.push_back(SeenResponse{rkey, meta.ts});
+    }
+  }
+  if (repeat == Repeat::Retransmission) ++c.retransmissions;
+  if (repeat == Repeat::Duplicate) ++c.duplicates;
+
+  SdpRole role = SdpRole::None;
+  std::string summary;
+  if (repeat == Repeat::First)
+    role = apply(oc, t, p, meta, m, o.keep_messages ? &summary : nullptr);
+
+  if (o.keep_messages) {
+    MessageRecord r;
+    r.frame = meta.frame;
+    r.file = meta.file;
+    r.ts = meta.ts;
+    r.src = meta.src;
+    r.dst = meta.dst;
+    r.transport = meta.transport;
+    r.request = m.is_request();
+    r.method = std::string(m.is_request() ? m.method() : p.cseq.method);
+    r.status = m.status();
+    r.reason = std::string(m.reason());
+    r.cseq = p.cseq.number;
+    r.repeat = repeat;
+    r.sdp = role;
+    r.sdp_summary = std::move(summary);
+    r.raw = std::string(m.raw());
+    c.history.push_back(std::move(r));
+  }
+  if (observer)
+    observer->on_correlated(meta, m, Correlation{&c, repeat, role, t.initial && m.is_request()});
+}
+
+SdpRole Correlator::Impl::apply(OpenCall& oc, Transaction& t, const Parsed& p,
+                                const decode::MessageMeta& meta, const decode::SipMessage& m,
+                                std::string* sdp_summary) {
+  Call& c = oc.call;
+  // Requests from the first request's sender carry its From tag; responses carry the request's.
+  bool from_caller = c.from_tag.empty() || p.from_tag == c.from_tag;
+  Side side = m.is_request() ? (from_caller ? Side::Caller : Side::Callee)
+                             : (from_caller ? Side::Callee : Side::Caller);
+  if (m.is_request()) {
+    request(oc, t, p, meta, m, side);
+  } else {
+    response(oc, t, p, meta, m);
+  }
+  return offer_answer(oc, t, p, m, side, sdp_summary);
+}
+
+void Correlator::Impl::request(OpenCall& oc, Transaction& t, const Parsed& p,
+                               const decode::MessageMeta& meta, const decode::SipMessage& m,
+                               Side side) {
+  Call& c = oc.call;
+  linker.on_request(oc, m);
+  switch (p.method) {
+    case Method::Invite:
+      if (t.initial) {
+        if (!c.invite) c.invite = meta.ts;
+        if (!oc.answered_initial) {
+          c.state = CallState::Setup;
+          set_wait(oc, Wait::Invite);
+        }
+      }
+      break;
+    case Method::Ack:
+      if (t.method == Method::Ack && c.answer && !c.acked) {  // ACK of a 2xx: its own transaction
+        c.acked = meta.ts;
+        if (Dialog* d = find_dialog(c, p.from_tag, p.to_tag)) d->state = SessionState::Established;
+      }
+      break;
+    case Method::Bye:
+      if (!c.bye) {
+        c.bye = meta.ts;
+        c.hangup_by = side == Side::Caller ? "caller" : "callee";
+      }
+      if (auto reason = m.first(decode::HeaderId::Reason); !reason.empty()) {
+        c.reason_header = std::string(reason);
+        c.q850_cause = q850_cause(reason);
+      }
+      if (Dialog* d = find_dialog(c, p.from_tag, p.to_tag)) d->state = SessionState::Terminating;
+      set_wait(oc, Wait::Request);
+      break;
+    case Method::Cancel:
+      if (auto reason = m.first(decode::HeaderId::Reason); !reason.empty()) {
+        c.reason_header = std::string(reason);
+        c.q850_cause = q850_cause(reason);
+      }
+      break;
+    case Method::Register:
+      if (auto contact =
+              decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::Contact)))) {
+        c.contact = std::string(contact->uri.text);
+      }
+      if (auto e = decode::parse_number(m.first(decode::HeaderId::Expires), 0xFFFFFFFFu)) {
+        c.expires = static_cast<std::uint32_t>(*e);
+      }
+      if (oc.wait != Wait::Idle) set_wait(oc, Wait::Request);
+      c.state = CallState::Setup;
+      break;
+    default:
+      if (t.initial && c.method == m.method() && oc.wait != Wait::Idle) {
+        set_wait(oc, Wait::Request);
+        c.state = CallState::Setup;
+      }
+      break;
+  }
+}
+
+void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
+                                const decode::MessageMeta& meta, const decode::SipMessage& m) {
+  Call& c = oc.call;
+  int status = m.status();
+  if (status > 100 && c.callee_agent.empty()) {
+    std::string_view agent = m.first(decode::HeaderId::Server);
+    if (agent.empty()) agent = m.first(decode::HeaderId::UserAgent);
+    c.callee_agent = std::string(decode::trim(agent));
+  }
+  if (status == 401 || status == 407) ++c.auth_challenges;
+  if (status >= 200) t.final_status = status;
+  auto note_reason_header = [&] {
+    if (auto reason = m.first(decode::HeaderId::Reason); !reason.empty()) {
+      c.reason_header = std::string(reason);
+      c.q850_cause = q850_cause(reason);
+    }
+  };
+
+  if (t.method == Method::Invite && t.initial) {
+    Dialog* d = nullptr;
+    if (!p.to_tag.empty() && status > 100) {
+      d = find_dialog(c, p.from_tag, p.to_tag);
+      if (d == nullptr && status < 300) {
+        d = &add_dialog(c, p.from_tag, p.to_tag, meta.ts);
+        d->state = SessionState::Establishing;
+        d->offer = oc.initial_offer;
+      }
+    }
+    if (status > 100 && status < 200) {
+      if (status != 199 && !c.ringing) c.ringing = meta.ts;
+      if (status == 199 && d) d->state = SessionState::Terminated;  // RFC 6228
+      if (c.state == CallState::Setup) c.state = CallState::Ringing;
+    } else if (status >= 200 && status < 300) {
+      if (!c.answer) c.answer = meta.ts;
+      oc.answered_initial = true;
+      c.status = status;
+      c.reason = std::string(m.reason());
+      c.state = CallState::InCall;
+      if (d) {
+        d->early = false;
+        d->confirmed = meta.ts;
+        d->state = SessionState::Established;
+      }
+      set_wait(oc, Wait::Idle);
+    } else if (status >= 300 && !oc.answered_initial) {
+      c.status = status;
+      c.reason = std::string(m.reason());
+      c.state = outcome_of(status);
+      c.end = meta.ts;
+      note_reason_header();
+      for (auto& dialog : c.dialogs) {
+        if (dialog.early) {
+          dialog.state = SessionState::Terminated;
+          dialog.terminated = meta.ts;
+        }
+      }
+      set_wait(oc, Wait::Linger);
+    }
+    return;
+  }
+  if (t.method == Method::Bye && status >= 200) {
+    if (!c.end) c.end = meta.ts;
+    c.state = CallState::Completed;
+    if (Dialog* d = find_dialog(c, p.from_tag, p.to_tag)) {
+      d->state = SessionState::Terminated;
+      d->terminated = meta.ts;
+    }
+    set_wait(oc, Wait::Linger);
+    return;
+  }
+  if (t.initial && t.method != Method::Invite && status >= 200 && !oc.answered_initial &&
+      c.method != "INVITE") {
+    // The outcome of a REGISTER, OPTIONS, MESSAGE, SUBSCRIBE, ... exchange.
+    c.status = status;
+    c.reason = std::string(m.reason());
+    c.state = outcome_of(status);
+    c.end = meta.ts;
+    if (status < 300 && t.method == Method::Register) {
+      if (auto contact =
+              decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::Contact)))) {
+        c.contact = std::string(contact->uri.text);
+        if (auto e = decode::find_param(contact->params, "expires")) {
+          if (auto n = decode::parse_number(*e, 0xFFFFFFFFu))
+            c.expires = static_cast<std::uint32_t>(*n);
+        }
+      }
+    }
+    bool subscription = status < 300 && creates_dialog(t.method);
+    if (subscription && !p.to_tag.empty() && !find_dialog(c, p.from_tag, p.to_tag)) {
+      Dialog& d = add_dialog(c, p.from_tag, p.to_tag, meta.ts);
+      d.state = SessionState::Established;
+      d.early = false;
+      d.confirmed = meta.ts;
+    }
+    set_wait(oc, subscription ? Wait::Idle : Wait::Linger);
+  }
+}
+
+SdpRole Correlator::Impl::offer_answer(OpenCall& oc, Transaction& t, const Parsed& p,
+                                       const decode::SipMessage& m, Side side,
+                                       std::string* sdp_summary) {
+  auto body = find_sdp_body(m);
+  if (!body) return SdpRole::None;
+  if (!decode::parse_sdp(*body, sdp)) {
+    diag.warning("bad_sdp", 0);
+    return SdpRole::None;
+  }
+  // RFC 3264 §4 / RFC 6337: the first SDP is an offer; the next one from the
+  // other side answers it. Every SDP in the responses to an INVITE whose
+  // request carried the offer is an answer (early media, several forks).
+  SdpRole role;
+  if (!m.is_request() && t.request_offer) {
+    role = SdpRole::Answer;
+    oc.offer_pending = Side::None;
+  } else if (oc.offer_pending != Side::None && oc.offer_pending != side) {
+    role = SdpRole::Answer;
+    oc.offer_pending = Side::None;
+  } else {
+    role = SdpRole::Offer;
+    oc.offer_pending = side;
+    if (m.is_request()) t.request_offer = true;
+  }
+  std::vector<MediaInfo> media = media_of(sdp);
+  if (sdp_summary) *sdp_summary = summarize_media(media);
+  Call& c = oc.call;
+  Dialog* d = find_dialog(c, p.from_tag, p.to_tag);
+  if (role == SdpRole::Offer) {
+    if (d) {
+      bool hold = puts_on_hold(sdp);
+      if (hold && !d->on_hold) ++d->hold_events;
+      d->on_hold = hold;
+      d->offer = media;
+    } else {
+      oc.initial_offer = media;
+    }
+  } else if (d) {
+    d->answer = media;
+  }
+  linker.on_media(oc, media);
+  return role;
+}
+
+void Correlator::Impl::close(OpenCall& oc) {
+  Call& c = oc.call;
+  c.group = oc.group ? oc.group->id : c.call_id;
+  linker.forget(oc);
+  waits[static_cast<std::size_t>(oc.wait)].erase(oc.position);
+  auto node = calls.extract(c.call_id);
+  ++self.emitted_;
+  sink.on_call(node.mapped()->call);
+}
+
+void Correlator::Impl::expire() {
+  for (std::size_t w = 0; w < kWaitKinds; ++w) {
+    auto& list = waits[w];
+    std::int64_t limit = timeout(static_cast<Wait>(w));
+    while (!list.empty() && now.ns - list.front()->call.last.ns > limit) {
+      OpenCall& oc = *list.front();
+      Call& c = oc.call;
+      switch (oc.wait) {
+        case Wait::Linger:
+          break;
+        case Wait::Request:
+          if (c.bye) {
+            c.state = CallState::Completed;  // the BYE's response was not captured
+            if (!c.end) c.end = *c.bye;
+          } else if (c.state == CallState::Setup || c.state == CallState::Ringing) {
+            c.state = CallState::TimedOut;
+            c.timed_out = true;
+          }
+          break;
+        case Wait::Invite:
+          c.state = CallState::TimedOut;
+          c.timed_out = true;
+          diag.info("call_setup_timeout");
+          break;
+        case Wait::Idle:
+          c.timed_out = true;
+          diag.info("call_idle_timeout");
+          break;
+      }
+      close(oc);
+    }
+  }
+}
+
+void Correlator::Impl::evict_one(std::uint64_t frame) {
+  OpenCall* oldest = nullptr;
+  for (auto& list : waits) {
+    if (!list.empty() && (oldest == nullptr || list.front()->call.last < oldest->call.last)) {
+      oldest = list.front();
+    }
+  }
+  if (oldest == nullptr) return;
+  diag.limit("open_call_limit", frame);
+  oldest->call.evicted = true;
+  close(*oldest);
+}
+
+Correlator::Correlator(CorrelatorOptions options, Diagnostics& diag, CallSink& sink,
+                       MessageObserver* observer)
+    : impl_(std::make_unique<Impl>(std::move(options), diag, sink, observer, *this)) {}
+
+Correlator::~Correlator() = default;
+
+void Correlator::on_message(const decode::MessageMeta& meta, const decode::SipMessage& msg) {
+  impl_->handle(meta, msg);
+}
+
+void Correlator::advance(Timestamp now) {
+  if (now > impl_->now) impl_->now = now;
+  impl_->expire();
+}
+
+void Correlator::finish() {
+  std::vector<OpenCall*> open;
+  open.reserve(impl_->calls.size());
+  for (auto& [id, oc] : impl_->calls)
+    open.push_back(oc.get());
+  std::sort(open.begin(), open.end(), [](const OpenCall* a, const OpenCall* b) {
+    if (a->call.start != b->call.start) return a->call.start < b->call.start;
+    return a->call.first_frame < b->call.first_frame;
+  });
+  for (OpenCall* oc : open)
+    impl_->close(*oc);
+}
+
+std::size_t Correlator::open_calls() const noexcept {
+  return impl_->calls.size();
+}
+
+}  // namespace sipflow::flows
