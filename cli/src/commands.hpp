@@ -28,6 +28,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitThreshold = 1,  ///< stats --fail-on: a threshold was breached
   kExitBadInput = 2,   ///< an input could not be opened or is not a capture
+  kExitNoMatch = 3,    ///< flow: no call matched the selection
   kExitUsage = 64,     ///< bad command line
   kExitInternal = 70,  ///< a bug: please report it
 };
@@ -45,6 +46,7 @@ class Command {
 
 std::unique_ptr<Command> make_messages_command();
 std::unique_ptr<Command> make_calls_command();
+std::unique_ptr<Command> make_flow_command();
 
 /// Adds the input and output options every subcommand shares ("--json" excluded).
 void add_common_options(CLI::App& cmd, CommonOptions& o);

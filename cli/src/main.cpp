@@ -54,6 +54,7 @@ EXIT STATUS
   0   success (damaged packets are counted in the summary, not fatal)
   1   stats --fail-on: a threshold was breached
   2   an input could not be opened or is not a capture file
+  3   flow: no call matches the selection
   64  bad command line
   70  internal error (a bug; please report it)
 )";
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_messages_command());
   commands.push_back(make_calls_command());
+  commands.push_back(make_flow_command());
 
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
   for (auto& c : commands)

@@ -176,6 +176,7 @@ struct Correlator::Impl {
   std::array<std::list<OpenCall*>, kWaitKinds> waits;
   Linker linker;
   decode::Sdp sdp;  // reused for every body
+  std::uint64_t next_index = 0;
   Timestamp now{std::numeric_limits<std::int64_t>::min()};
 };
 
@@ -199,6 +200,7 @@ OpenCall& Correlator::Impl::open(const Parsed& p, const decode::MessageMeta& met
   if (calls.size() >= o.max_open_calls) evict_one(meta.frame);
   auto oc = std::make_unique<OpenCall>();
   Call& c = oc->call;
+  c.index = ++next_index;
   c.call_id = std::string(p.call_id);
   c.start = c.last = meta.ts;
   c.first_frame = meta.frame;

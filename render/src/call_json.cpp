@@ -40,6 +40,7 @@ void media_list(JsonWriter& w, std::string_view key, const std::vector<flows::Me
 void append_call_json(std::string& out, const flows::Call& c) {
   JsonWriter w(out);
   w.begin_object();
+  w.field("index", c.index);
   w.field("call_id", c.call_id);
   w.field("method", c.method);
   w.field("from", c.from);

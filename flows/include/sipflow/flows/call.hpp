@@ -77,6 +77,7 @@ struct Link {
 
 /// One Call-ID and everything learned about it. Stored data: all owned.
 struct Call {
+  std::uint64_t index = 0;  ///< 1-based, in order of first message (what `flow --index` selects)
   std::string call_id;
   std::string method;  ///< method of the first request ("INVITE", "REGISTER", ...)
   std::string from;    ///< From URI of the first request

@@ -1,0 +1,290 @@
+// `sipflow flow`: ladder diagrams of selected calls, in every format.
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "report.hpp"
+#include "sipflow/flows/correlator.hpp"
+#include "sipflow/flows/ladder.hpp"
+#include "sipflow/render/escape.hpp"
+#include "sipflow/render/ladder_formats.hpp"
+
+namespace sipflow::cli {
+namespace {
+
+constexpr std::size_t kMaxLegsPerDiagram = 20;
+
+struct FlowOptions {
+  CommonOptions common;
+  CallOptions calls;
+  std::uint64_t index = 0;
+  bool related = false;
+  bool each = false;
+  std::string format;
+  std::string output;
+  bool by_host = false;
+  bool merge_elements = false;
+  std::vector<std::string> aliases;
+  std::string alias_file;
+  int width = -1;
+  std::string time = "rel";
+  bool sdp = false;
+  bool full = false;
+  bool frames = false;
+  bool no_legend = false;
+};
+
+// Collects the calls to draw. Calls that do not match are dropped as soon
+// as they finish, except possible legs of a matching call with --related.
+class Collector final : public flows::CallSink {
+ public:
+  Collector(const FlowOptions& o, const flows::CallFilter& f) : o_(o), filter_(f) {}
+
+  void on_call(flows::Call& c) override {
+    bool selected = (o_.index == 0 || c.index == o_.index) && filter_.matches(c);
+    if (selected) {
+      selected_groups_.insert(c.group);
+      calls_.push_back(std::move(c));
+    } else if (o_.related && !c.links.empty()) {
+      calls_.push_back(std::move(c));  // may be a leg of a selected call
+    }
+  }
+
+  /// Groups of calls to draw, each in order of start.
+  std::vector<std::vector<const flows::Call*>> groups() const {
+    std::map<std::string, std::vector<const flows::Call*>> by_group;
+    std::vector<std::string> order;
+    for (const auto& c : calls_) {
+      bool selected = (o_.index == 0 || c.index == o_.index) && filter_.matches(c);
+      bool wanted = selected || (o_.related && selected_groups_.count(c.group) > 0);
+      if (!wanted) continue;
+      std::string key = o_.related ? c.group : c.call_id;
+      if (!by_group.count(key)) order.push_back(key);
+      by_group[key].push_back(&c);
+    }
+    std::vector<std::vector<const flows::Call*>> out;
+    for (const auto& k : order) {
+      auto g = by_group[k];
+      std::stable_sort(g.begin(), g.end(), [](auto* a, auto* b) { return a->start < b->start; });
+      out.push_back(std::move(g));
+    }
+    return out;
+  }
+
+ private:
+  const FlowOptions& o_;
+  const flows::CallFilter& filter_;
+  std::vector<flows::Call> calls_;
+  std::set<std::string> selected_groups_;
+};
+
+std::string file_name(const flows::Call& c, std::string_view ext) {
+  std::string name;
+  append_iso8601(name, c.start);
+  name.erase(
+      std::remove_if(name.begin(), name.end(), [](char ch) { return ch == '-' || ch == ':'; }),
+      name.end());
+  name += "_";
+  for (char ch : c.call_id.substr(0, 80)) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '-' || ch == '_';
+    name += ok ? ch : '_';
+  }
+  return name + "." + std::string(ext);
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  f << data;
+  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
+  require_input(o.common);
+  // What to draw, and how.
+  render::LadderFormat format = render::LadderFormat::Ascii;
+  if (!o.format.empty()) {
+    auto f = render::parse_ladder_format(o.format);
+    if (!f) throw CLI::ValidationError("--format", "unknown format '" + o.format + "'");
+    format = *f;
+  } else if (!o.output.empty() && !o.each) {
+    format = render::format_for_path(o.output).value_or(render::LadderFormat::Ascii);
+  }
+  if (o.each && o.output.empty())
+    throw CLI::ValidationError("--each", "needs -o DIR/ to write the files into");
+  flows::LadderOptions lo;
+  lo.by_host = o.by_host;
+  lo.merge_elements = o.merge_elements;
+  if (!o.alias_file.empty()) {
+    std::ifstream f(o.alias_file);
+    if (!f) throw CLI::ValidationError("--alias-file", "cannot read " + o.alias_file);
+    std::string text((std::istreambuf_iterator<char>(f)), {});
+    auto parsed = flows::parse_alias_file(text);
+    if (!parsed) {
+      throw CLI::ValidationError("--alias-file", fmt::format("{}: line {} is not ADDR=NAME",
+                                                             o.alias_file, parsed.error().offset));
+    }
+    lo.aliases = *parsed;
+  }
+  for (const auto& a : o.aliases) {
+    auto parsed = flows::parse_alias(a);
+    if (!parsed) throw CLI::ValidationError("--alias", "'" + a + "' is not ADDR=NAME");
+    lo.aliases[parsed->first] = parsed->second;
+  }
+  render::RenderOptions ro;
+  ro.full = o.full;
+  ro.ascii.unicode = !o.common.ascii;
+  bool to_terminal = o.output.empty() && ::isatty(1) == 1;
+  ro.ascii.color = o.output.empty() && use_color(o.common.color, stdout);
+  ro.ascii.width = o.width >= 0 ? o.width : (to_terminal ? terminal_width(stdout) : 0);
+  ro.ascii.sdp = o.sdp;
+  ro.ascii.full = o.full;
+  ro.ascii.frames = o.frames;
+  ro.ascii.legend = !o.no_legend;
+  static const std::map<std::string, render::AsciiOptions::Time> kTimes = {
+      {"rel", render::AsciiOptions::Time::Relative},
+      {"abs", render::AsciiOptions::Time::Absolute},
+      {"delta", render::AsciiOptions::Time::Delta},
+      {"none", render::AsciiOptions::Time::None}};
+  ro.ascii.time = kTimes.at(o.time);
+  if (render::is_binary(format) && to_terminal) {
+    throw CLI::ValidationError("--format", "binary output: give -o FILE or redirect stdout");
+  }
+
+  flows::CallFilter filter = o.calls.filter();
+  flows::CorrelatorOptions co = o.calls.correlator();
+  co.keep_messages = true;
+  Report report(o.common.quiet);
+  report.set_files(o.common.input.files);
+  Diagnostics diag;
+  Collector collector(o, filter);
+  flows::Correlator correlator(co, diag, collector);
+  ForwardingSink sink(correlator, [&](const auto& meta, auto bytes, auto e) {
+    report.unparseable(meta, bytes, e);
+  });
+  RunTotals totals = run_pipeline(
+      o.common.input, diag, sink, stop, [&](const std::string& e) { report.input_error(e); }, {},
+      [&](Timestamp now) { correlator.advance(now); });
+  correlator.finish();
+  auto groups = collector.groups();
+  int status = totals.inputs_failed > 0 ? kExitBadInput : kExitOk;
+
+  if (groups.empty()) {
+    fmt::print(stderr, "sipflow: no call matches the selection ({} calls read)\n",
+               correlator.calls_emitted());
+    report.summary(totals, diag);
+    return status == kExitOk ? kExitNoMatch : status;
+  }
+  if (o.each) {
+    ::mkdir(o.output.c_str(), 0777);  // EEXIST is fine; a real failure shows when writing
+    for (const auto& g : groups) {
+      std::string path = o.output + "/" + file_name(*g.front(), render::extension_of(format));
+      write_file(path, render::render_ladder(flows::build_ladder(g, lo), format, ro));
+    }
+    fmt::print(stderr, "sipflow: wrote {} diagram{} to {}\n", groups.size(),
+               groups.size() == 1 ? "" : "s", render::terminal_safe(o.output));
+  } else {
+    std::vector<const flows::Call*> all;
+    for (const auto& g : groups)
+      all.insert(all.end(), g.begin(), g.end());
+    if (all.size() > kMaxLegsPerDiagram) {
+      fmt::print(stderr,
+                 "sipflow: {} calls match; narrow the selection (--call-id, --index, filters) or "
+                 "write one file per call with --each -o DIR/\n",
+                 all.size());
+      report.summary(totals, diag);
+      return kExitUsage;
+    }
+    std::string text = render::render_ladder(flows::build_ladder(all, lo), format, ro);
+    if (o.output.empty()) {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } else {
+      write_file(o.output, text);
+    }
+  }
+  report.summary(totals, diag);
+  return status;
+}
+
+class FlowCommand final : public Command {
+ public:
+  CLI::App* add_to(CLI::App& app) override {
+    auto* cmd = app.add_subcommand(
+        "flow", "Draw the ladder (sequence) diagram of selected calls: ascii, json, ...");
+    add_common_options(*cmd, o_.common);
+    const char* s = "Selecting calls";
+    cmd->add_option("--index", o_.index, "The N-th call, as numbered by `sipflow calls` (1-based)")
+        ->type_name("N")
+        ->group(s);
+    cmd->add_flag("--related", o_.related,
+                  "Also draw the legs linked to the selected calls (B2BUA, SBC, transfer)")
+        ->group(s);
+    add_filter_options(*cmd, o_.calls);
+    const char* f = "Diagram";
+    std::string names;
+    for (auto n : render::ladder_format_names())
+      names += (names.empty() ? "" : ", ") + std::string(n);
+    cmd->add_option("--format", o_.format,
+                    "Output format: " + names + " (default: from -o's extension, else ascii)")
+        ->type_name("FMT")
+        ->group(f);
+    cmd->add_option("-o,--output", o_.output, "Write to FILE (or into DIR/ with --each)")
+        ->type_name("PATH")
+        ->group(f);
+    cmd->add_flag("--each", o_.each,
+                  "One file per selected call (or linked group), named by time and Call-ID")
+        ->group(f);
+    cmd->add_flag("--by-host", o_.by_host, "One column per host (IP) instead of per ip:port")
+        ->group(f);
+    cmd->add_flag("--merge-elements", o_.merge_elements,
+                  "One column per element: addresses joined by Via and double Record-Route")
+        ->group(f);
+    cmd->add_option("--alias", o_.aliases,
+                    "Name a column: 10.0.0.1=PBX or 10.0.0.1:5060=PBX (repeatable)")
+        ->type_name("ADDR=NAME")
+        ->group(f);
+    cmd->add_option("--alias-file", o_.alias_file, "Read ADDR=NAME lines from FILE")
+        ->type_name("FILE")
+        ->group(f);
+    cmd->add_option("--width", o_.width, "Fit ascii output to N columns (default: the terminal's)")
+        ->type_name("N")
+        ->group(f);
+    cmd->add_option("--time", o_.time,
+                    "Time column: rel (since first message), abs (UTC), delta, none")
+        ->check(CLI::IsMember({"rel", "abs", "delta", "none"}))
+        ->option_text("WHAT")
+        ->group(f);
+    cmd->add_flag("--sdp", o_.sdp, "Show the SDP summary (codecs, media address) under arrows")
+        ->group(f);
+    cmd->add_flag("--full", o_.full, "Include the full text of every message")->group(f);
+    cmd->add_flag("--frames", o_.frames, "Show frame numbers")->group(f);
+    cmd->add_flag("--no-legend", o_.no_legend,
+                  "No list of addresses and user agents under the diagram")
+        ->group(f);
+    add_correlation_options(*cmd, o_.calls);
+    return cmd;
+  }
+  int run(const std::atomic<bool>& stop) override { return run_flow(o_, stop); }
+
+ private:
+  FlowOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_flow_command() {
+  return std::make_unique<FlowCommand>();
+}
+
+}  // namespace sipflow::cli
