@@ -1,0 +1,351 @@
+#include "sipflow/flows/correlator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exact_buffer.hpp"
+
+namespace sipflow::flows {
+namespace {
+
+// Builds SIP messages for one call between a caller (10.0.0.1) and a callee (10.0.0.2).
+struct Msg {
+  Msg(std::string start_line, std::string id = "call-1", std::string cseq_value = "1 INVITE",
+      std::string from = "ft", std::string to = "", std::string via_branch = "z9hG4bK-1",
+      std::string headers = "", std::string body = "")
+      : start(std::move(start_line)),
+        call_id(std::move(id)),
+        cseq(std::move(cseq_value)),
+        from_tag(std::move(from)),
+        to_tag(std::move(to)),
+        branch(std::move(via_branch)),
+        extra(std::move(headers)),
+        sdp(std::move(body)) {}
+  std::string start;  // "INVITE sip:bob@b" or "SIP/2.0 200 OK"
+  std::string call_id, cseq, from_tag, to_tag, branch;
+  std::string extra;  // more header lines, each ending in \r\n
+  std::string sdp;    // body (Content-Type: application/sdp when set)
+};
+
+std::string text(const Msg& m) {
+  std::string s = m.start + " SIP/2.0\r\n";
+  if (m.start.starts_with("SIP/2.0")) s = m.start + "\r\n";
+  s += "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=" + m.branch + "\r\n";
+  s += "From: <sip:alice@a>;tag=" + m.from_tag + "\r\n";
+  s += "To: <sip:bob@b>" + (m.to_tag.empty() ? std::string() : ";tag=" + m.to_tag) + "\r\n";
+  s += "Call-ID: " + m.call_id + "\r\nCSeq: " + m.cseq + "\r\n" + m.extra;
+  if (!m.sdp.empty()) s += "Content-Type: application/sdp\r\n";
+  s += "Content-Length: " + std::to_string(m.sdp.size()) + "\r\n\r\n" + m.sdp;
+  return s;
+}
+
+std::string sdp(const std::string& addr, int port, const std::string& dir = "sendrecv") {
+  return "v=0\r\no=- 1 1 IN IP4 " + addr + "\r\ns=-\r\nc=IN IP4 " + addr + "\r\nt=0 0\r\nm=audio " +
+         std::to_string(port) + " RTP/AVP 0 8\r\na=" + dir + "\r\n";
+}
+
+class Calls final : public CallSink {
+ public:
+  void on_call(Call& c) override { calls.push_back(std::move(c)); }
+  std::vector<Call> calls;
+};
+
+class CorrelatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { make({}); }
+  void make(CorrelatorOptions o) {
+    calls_ = Calls{};
+    correlator_ = std::make_unique<Correlator>(o, diag_, calls_);
+  }
+  // Sends `m` at `t` seconds; requests go caller → callee unless `reverse`.
+  void send(const Msg& m, double t, bool reverse = false) {
+    bool response = m.start.starts_with("SIP/2.0");
+    bool from_callee = response != reverse;
+    decode::MessageMeta meta;
+    meta.frame = ++frame_;
+    meta.ts = Timestamp{1'700'000'000'000'000'000 + static_cast<std::int64_t>(t * 1e9)};
+    meta.src = Endpoint{IpAddress::v4(from_callee ? 0x0A000002 : 0x0A000001), 5060};
+    meta.dst = Endpoint{IpAddress::v4(from_callee ? 0x0A000001 : 0x0A000002), 5060};
+    test::ExactBuffer buf(text(m));
+    auto parsed = decode::SipMessage::parse(buf.view());
+    ASSERT_TRUE(parsed) << parsed.error().code << "\n" << text(m);
+    correlator_->on_message(meta, *parsed);
+  }
+  const Call& only() {
+    correlator_->finish();
+    EXPECT_EQ(calls_.calls.size(), 1u);
+    return calls_.calls.front();
+  }
+  void basic_call(const std::string& id = "call-1", double t0 = 0) {
+    send({"INVITE sip:bob@b", id, "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)},
+         t0);
+    send({"SIP/2.0 100 Trying", id, "1 INVITE", "ft", "", "z9hG4bK-i"}, t0 + 0.01);
+    send({"SIP/2.0 180 Ringing", id, "1 INVITE", "ft", "tt", "z9hG4bK-i"}, t0 + 0.5);
+    send({"SIP/2.0 200 OK", id, "1 INVITE", "ft", "tt", "z9hG4bK-i", "", sdp("10.0.0.2", 5000)},
+         t0 + 2);
+    send({"ACK sip:bob@b", id, "1 ACK", "ft", "tt", "z9hG4bK-a"}, t0 + 2.01);
+    send({"BYE sip:bob@b", id, "2 BYE", "ft", "tt", "z9hG4bK-b"}, t0 + 32);
+    send({"SIP/2.0 200 OK", id, "2 BYE", "ft", "tt", "z9hG4bK-b"}, t0 + 32.01);
+  }
+
+  Diagnostics diag_;
+  Calls calls_;
+  std::unique_ptr<Correlator> correlator_;
+  std::uint64_t frame_ = 0;
+};
+
+TEST_F(CorrelatorTest, AnsweredCallCompletesWithTimings) {
+  basic_call();
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Completed);
+  EXPECT_EQ(c.status, 200);
+  EXPECT_EQ(c.messages, 7u);
+  EXPECT_EQ(c.retransmissions, 0u);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+  EXPECT_NEAR(*c.post_dial_delay(), 0.5, 1e-6);
+  EXPECT_NEAR(*c.time_to_answer(), 2.0, 1e-6);
+  EXPECT_NEAR(*c.setup_time(), 2.01, 1e-6);
+  EXPECT_NEAR(*c.talk_duration(), 30.0, 1e-6);
+  EXPECT_EQ(c.hangup_by, "caller");
+  EXPECT_EQ(c.from, "sip:alice@a");
+  EXPECT_EQ(c.index, 1u);
+  ASSERT_EQ(c.dialogs[0].offer.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].offer[0].address, "10.0.0.1:4000");
+  ASSERT_EQ(c.dialogs[0].answer.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].answer[0].codecs, "PCMU,PCMA");
+}
+
+TEST_F(CorrelatorTest, FinishedCallIsHandedOverBeforeTheEndOfInput) {
+  basic_call("first", 0);
+  EXPECT_TRUE(calls_.calls.empty());  // still lingering for late retransmissions
+  send({"OPTIONS sip:bob@b", "later", "1 OPTIONS", "x", "", "z9hG4bK-o"}, 60);
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  EXPECT_EQ(calls_.calls[0].call_id, "first");
+  EXPECT_EQ(correlator_->open_calls(), 1u);
+}
+
+TEST_F(CorrelatorTest, RetransmissionsAndCaptureDuplicatesAreTold) {
+  Msg invite{"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"};
+  send(invite, 0);
+  send(invite, 0.002);  // the same packet seen on a second interface
+  send(invite, 0.5);    // Timer A fired
+  Msg ok{"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"};
+  send(ok, 1);
+  send(ok, 1.5);  // 2xx retransmitted until the ACK comes
+  const Call& c = only();
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.retransmissions, 2u);
+  EXPECT_EQ(c.messages, 5u);
+}
+
+TEST_F(CorrelatorTest, AckOfAFailureBelongsToTheInviteTransaction) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 486 Busy Here", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-i"}, 1.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Busy);
+  EXPECT_EQ(c.status, 486);
+  EXPECT_EQ(c.retransmissions, 0u);
+  EXPECT_TRUE(c.dialogs.empty());
+}
+
+TEST_F(CorrelatorTest, CancelledCall) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"CANCEL sip:bob@b", "c", "1 CANCEL", "ft", "", "z9hG4bK-i", "Reason: Q.850;cause=16\r\n"},
+       5);
+  send({"SIP/2.0 200 OK", "c", "1 CANCEL", "ft", "tt", "z9hG4bK-i"}, 5.01);
+  send({"SIP/2.0 487 Request Terminated", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 5.02);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-i"}, 5.03);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Cancelled);
+  EXPECT_EQ(c.q850_cause, 16);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+}
+
+TEST_F(CorrelatorTest, ForkedInviteMakesOneDialogPerToTag) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 0.5);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "B", "z9hG4bK-i"}, 0.6);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "B", "z9hG4bK-i", "", sdp("10.0.0.3", 6000)}, 2);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "B", "z9hG4bK-a"}, 2.01);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 2u);
+  EXPECT_TRUE(c.dialogs[0].early);
+  EXPECT_FALSE(c.dialogs[1].early);
+  EXPECT_EQ(c.dialogs[1].to_tag, "B");
+  EXPECT_EQ(c.retransmissions, 0u);  // two 180s with different tags are not retransmissions
+  EXPECT_EQ(c.state, CallState::InCall);
+}
+
+TEST_F(CorrelatorTest, ReInviteOnHoldAndResume) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i", "", sdp("10.0.0.2", 5000)}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-a"}, 1.01);
+  send({"INVITE sip:bob@b", "c", "2 INVITE", "ft", "tt", "z9hG4bK-h", "",
+        sdp("10.0.0.1", 4000, "sendonly")},
+       5);
+  send({"SIP/2.0 200 OK", "c", "2 INVITE", "ft", "tt", "z9hG4bK-h", "",
+        sdp("10.0.0.2", 5000, "recvonly")},
+       5.1);
+  send({"INVITE sip:bob@b", "c", "3 INVITE", "ft", "tt", "z9hG4bK-r", "", sdp("10.0.0.1", 4000)},
+       9);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].hold_events, 1);
+  EXPECT_FALSE(c.dialogs[0].on_hold);
+  EXPECT_EQ(*c.answer,
+            Timestamp{1'700'000'001'000'000'000});  // the re-INVITE's 200 is not the answer
+}
+
+TEST_F(CorrelatorTest, OfferInTheAnswerWhenTheInviteHasNoSdp) {
+  CorrelatorOptions o;
+  o.keep_messages = true;
+  make(o);
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i", "", sdp("10.0.0.2", 5000)}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-a", "", sdp("10.0.0.1", 4000)}, 1.01);
+  const Call& c = only();
+  ASSERT_EQ(c.history.size(), 3u);
+  EXPECT_EQ(c.history[1].sdp, SdpRole::Offer);
+  EXPECT_EQ(c.history[2].sdp, SdpRole::Answer);
+  EXPECT_FALSE(c.history[2].raw.empty());
+}
+
+TEST_F(CorrelatorTest, RegisterWithDigestChallenge) {
+  send({"REGISTER sip:b", "r", "1 REGISTER", "ft", "", "z9hG4bK-1",
+        "Contact: <sip:alice@10.0.0.1>\r\nExpires: 3600\r\n"},
+       0);
+  send({"SIP/2.0 401 Unauthorized", "r", "1 REGISTER", "ft", "x", "z9hG4bK-1"}, 0.01);
+  send({"REGISTER sip:b", "r", "2 REGISTER", "ft", "", "z9hG4bK-2",
+        "Contact: <sip:alice@10.0.0.1>\r\nAuthorization: Digest x\r\n"},
+       0.02);
+  send({"SIP/2.0 200 OK", "r", "2 REGISTER", "ft", "y", "z9hG4bK-2",
+        "Contact: <sip:alice@10.0.0.1>;expires=1800\r\n"},
+       0.03);
+  const Call& c = only();
+  EXPECT_EQ(c.method, "REGISTER");
+  EXPECT_EQ(c.state, CallState::Completed);
+  EXPECT_EQ(c.auth_challenges, 1u);
+  EXPECT_EQ(c.contact, "sip:alice@10.0.0.1");
+  EXPECT_EQ(c.expires.value_or(0), 1800u);
+}
+
+TEST_F(CorrelatorTest, InviteWithoutFinalResponseTimesOut) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  correlator_->advance(Timestamp{1'700'000'000'000'000'000 + 400'000'000'000});
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  EXPECT_EQ(calls_.calls[0].state, CallState::TimedOut);
+  EXPECT_TRUE(calls_.calls[0].timed_out);
+}
+
+TEST_F(CorrelatorTest, OpenCallCapEvictsTheLeastRecentlyActive) {
+  CorrelatorOptions o;
+  o.max_open_calls = 2;
+  make(o);
+  for (int i = 0; i < 5; ++i) {
+    send({"INVITE sip:bob@b", "c" + std::to_string(i), "1 INVITE", "ft", "",
+          "z9hG4bK-" + std::to_string(i)},
+         i);
+  }
+  EXPECT_EQ(correlator_->open_calls(), 2u);
+  EXPECT_EQ(diag_.get("open_call_limit"), 3u);
+  ASSERT_EQ(calls_.calls.size(), 3u);
+  EXPECT_EQ(calls_.calls[0].call_id, "c0");
+  EXPECT_TRUE(calls_.calls[0].evicted);
+}
+
+TEST_F(CorrelatorTest, MessagesWithoutCallIdOrCSeqAreCountedNotCorrelated) {
+  decode::MessageMeta meta;
+  auto m = decode::SipMessage::parse(
+      "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n");
+  ASSERT_TRUE(m);
+  correlator_->on_message(meta, *m);
+  correlator_->finish();
+  EXPECT_TRUE(calls_.calls.empty());
+  EXPECT_EQ(diag_.get("uncorrelated_message"), 1u);
+}
+
+class LinkTest : public CorrelatorTest {
+ protected:
+  void leg(const std::string& id, const std::string& extra, int port, double t) {
+    send({"INVITE sip:bob@b", id, "1 INVITE", "ft-" + id, "", "z9hG4bK-" + id, extra,
+          sdp("10.0.0.9", port)},
+         t);
+  }
+  const Call& by_id(const std::string& id) {
+    for (const auto& c : calls_.calls) {
+      if (c.call_id == id) return c;
+    }
+    ADD_FAILURE() << "no call " << id;
+    return calls_.calls.front();
+  }
+};
+
+TEST_F(LinkTest, CorrelationHeaderLinksLegs) {
+  leg("a-leg", "", 4000, 0);
+  leg("b-leg", "X-Call-ID: a-leg\r\n", 4002, 0.1);
+  correlator_->finish();
+  const Call& b = by_id("b-leg");
+  ASSERT_EQ(b.links.size(), 1u);
+  EXPECT_EQ(b.links[0].call_id, "a-leg");
+  EXPECT_EQ(b.links[0].signal, "header:X-Call-ID");
+  EXPECT_EQ(b.group, "a-leg");
+  EXPECT_EQ(by_id("a-leg").group, "a-leg");
+}
+
+TEST_F(LinkTest, IcidLinksLegs) {
+  leg("a", "P-Charging-Vector: icid-value=abc123;orig-ioi=home.net\r\n", 4000, 0);
+  leg("b", "P-Charging-Vector: icid-value=abc123\r\n", 4002, 0.1);
+  correlator_->finish();
+  ASSERT_EQ(by_id("b").links.size(), 1u);
+  EXPECT_EQ(by_id("b").links[0].signal, "icid");
+}
+
+TEST_F(LinkTest, SharedSdpAddressLinksLegsButNotWhenSwitchedOff) {
+  leg("a", "", 4000, 0);
+  leg("b", "", 4000, 0.1);
+  correlator_->finish();
+  ASSERT_EQ(by_id("b").links.size(), 1u);
+  EXPECT_EQ(by_id("b").links[0].signal, "sdp");
+
+  CorrelatorOptions o;
+  o.link.sdp = false;
+  make(o);
+  leg("a", "", 4000, 0);
+  leg("b", "", 4000, 0.1);
+  correlator_->finish();
+  EXPECT_TRUE(by_id("b").links.empty());
+}
+
+TEST_F(LinkTest, CallIdRegexLinksLegsWithASharedPart) {
+  CorrelatorOptions o;
+  o.link.sdp = false;
+  o.link.callid_regex = "^([0-9a-f]+)";
+  make(o);
+  leg("abc123-leg1", "", 4000, 0);
+  leg("abc123-leg2", "", 4002, 0.1);
+  leg("def456-leg1", "", 4004, 0.2);
+  correlator_->finish();
+  ASSERT_EQ(by_id("abc123-leg2").links.size(), 1u);
+  EXPECT_EQ(by_id("abc123-leg2").links[0].signal, "callid-regex");
+  EXPECT_TRUE(by_id("def456-leg1").links.empty());
+}
+
+TEST_F(LinkTest, ReferToWithReplacesLinksTheCalls) {
+  leg("consult", "", 4000, 0);
+  send({"REFER sip:bob@b", "transfer", "1 REFER", "x", "", "z9hG4bK-r",
+        "Refer-To: <sip:carol@c?Replaces=consult%3Bto-tag%3D1%3Bfrom-tag%3D2>\r\n"},
+       1);
+  correlator_->finish();
+  ASSERT_EQ(by_id("transfer").links.size(), 1u);
+  EXPECT_EQ(by_id("transfer").links[0].signal, "refer-to");
+}
+
+}  // namespace
+}  // namespace sipflow::flows
