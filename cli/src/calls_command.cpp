@@ -1,6 +1,7 @@
 // `sipflow calls`: one row (or one JSON object) per call.
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -123,7 +124,10 @@ class CallPrinter final : public flows::CallSink {
     r.cells[kMsgs] = c.retransmissions ? fmt::format("{} ({}r)", c.messages, c.retransmissions)
                                        : std::to_string(c.messages);
     render::append_terminal_safe(r.cells[kCallId], c.call_id);
-    if (!c.links.empty()) r.cells[kCallId] += fmt::format(" [+{} linked]", c.links.size());
+    std::set<std::string_view> legs;
+    for (const auto& l : c.links)
+      legs.insert(l.call_id);
+    if (!legs.empty()) r.cells[kCallId] += fmt::format(" [+{} linked]", legs.size());
     return r;
   }
 

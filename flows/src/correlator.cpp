@@ -342,6 +342,7 @@ void Correlator::Impl::handle(const decode::MessageMeta& meta, const decode::Sip
     r.status = m.status();
     r.reason = std::string(m.reason());
     r.cseq = p.cseq.number;
+    r.to_tag = std::string(p.to_tag);
     r.repeat = repeat;
     r.sdp = role;
     r.sdp_summary = std::move(summary);

@@ -50,9 +50,12 @@ std::optional<Endpoint> literal_endpoint(std::string_view host, std::uint16_t po
   return Endpoint{*ip, port ? port : std::uint16_t{5060}};
 }
 
-std::string label_of(const MessageRecord& m) {
+// `fork` > 0 numbers the dialog of a response when an INVITE forked.
+std::string label_of(const MessageRecord& m, std::size_t fork) {
   std::string label = m.request ? m.method : std::to_string(m.status);
+  if (m.request && m.method == "INVITE" && !m.to_tag.empty()) label = "re-INVITE";
   if (!m.request && !m.reason.empty()) label += " " + m.reason;
+  if (fork > 0) label += " [fork " + std::to_string(fork) + "]";
   if (m.sdp == SdpRole::Offer) label += " (SDP offer)";
   if (m.sdp == SdpRole::Answer) label += " (SDP answer)";
   return label;
@@ -200,6 +203,23 @@ Ladder build_ladder(const std::vector<const Call*>& calls, const LadderOptions& 
     }
     return it->second;
   };
+  // Responses with different To tags to one INVITE are forks (RFC 3261 §13.2.2.4):
+  // number them per leg when there is more than one.
+  std::vector<std::vector<std::string>> fork_tags(calls.size());
+  for (const auto& p : all) {
+    const MessageRecord& m = *p.msg;
+    auto& tags = fork_tags[p.leg];
+    if (!m.request && m.method == "INVITE" && !m.to_tag.empty() && m.status > 100 &&
+        std::find(tags.begin(), tags.end(), m.to_tag) == tags.end()) {
+      tags.push_back(m.to_tag);
+    }
+  }
+  auto fork_of = [&](const Pending& p) -> std::size_t {
+    const auto& tags = fork_tags[p.leg];
+    if (tags.size() < 2 || p.msg->request || p.msg->to_tag.empty()) return 0;
+    auto it = std::find(tags.begin(), tags.end(), p.msg->to_tag);
+    return it == tags.end() ? 0 : static_cast<std::size_t>(it - tags.begin()) + 1;
+  };
   for (std::size_t i = 0; i < all.size(); ++i) {
     const MessageRecord& m = *all[i].msg;
     LadderRow row;
@@ -207,7 +227,7 @@ Ladder build_ladder(const std::vector<const Call*>& calls, const LadderOptions& 
     row.to = column(m.dst);
     edges.emplace_back(row.from, row.to);
     row.ts = m.ts;
-    row.label = label_of(m);
+    row.label = label_of(m, fork_of(all[i]));
     row.sdp = m.sdp_summary;
     row.kind = kind_of(m);
     row.repeat = m.repeat;

@@ -39,6 +39,7 @@ struct MessageRecord {
   int status = 0;      ///< responses only
   std::string reason;  ///< responses only
   std::uint32_t cseq = 0;
+  std::string to_tag;  ///< To tag ("" for a request outside a dialog)
   Repeat repeat = Repeat::First;
   SdpRole sdp = SdpRole::None;
   std::string sdp_summary;  ///< "PCMU/8000 10.0.0.1:4000" style, when the body has SDP
