@@ -1,29 +1,43 @@
 #!/usr/bin/env bash
 # Regenerate sipflow's sample SIP captures (see README.md in this folder).
 #
-# Real SIP traffic is produced by SIPp (Debian package sip-tester) and
+# Real SIP traffic is produced by SIPp (Debian package sip-tester), kamailio,
+# sngrep, openssl and a tiny node + npm "ws" WebSocket client/server, and
 # captured with tcpdump / dumpcap.  Every sample runs inside its own,
 # freshly created network namespace(s), so the traffic never leaves the
-# namespace's loopback or the private veth pair, and unrelated traffic on the
-# host (or another run of this script) cannot end up in the captures.
+# namespace's loopback or the private veth pairs, and unrelated traffic on
+# the host (or another run of this script) cannot end up in the captures.
 #
 # Requirements: Debian 12 (or similar), run as root, packages
 #   sip-tester tcpdump tshark (dumpcap, capinfos) iproute2
+# and, only for the samples that use them:
+#   kamailio (b2bua_legs), ethtool (tcp_segmented, tcp_lossy),
+#   nftables (tcp_lossy), nodejs + npm (ws_sip; runs "npm install" in
+#   tools/ if tools/node_modules is missing), sngrep (hep_sip, hep_sip_v2),
+#   openssl (tls_sip, tls13_sip); sctp_call needs a kernel with SCTP and is
+#   skipped otherwise.
 #
 # Usage: sudo ./make_samples.sh [SAMPLE...]
 #   With no argument every sample is regenerated.  Sample names:
 #   udp_call register_digest call_rejected call_pcapng cooked_sll
 #   cooked_sll2 ipv6_call ns_precision fragmented_udp fragmented_udp6
-#   sipp_custom_port
+#   sipp_custom_port call_busy call_cancel call_notfound call_noanswer
+#   call_forked call_reinvite call_prack call_lossy misc_methods
+#   register_failed b2bua_legs tcp_call tcp_multi_conn tcp_segmented
+#   tcp_lossy tcp_ipv6 ws_sip hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call
+#   (hep_sip and hep_sip_v2 replay udp_call.pcap, from the output directory
+#   if it is there, else from this folder).
 #
 # Environment:
 #   SAMPLES_OUT   output directory (default: the directory of this script)
 #   KEEP_WORK=1   keep the temporary work directory (SIPp / capture logs)
 #
 # Each capture is checked with tshark after it is made: the sequence of SIP
-# methods / status codes must be exactly the expected one, otherwise the
-# sample is regenerated (up to 3 attempts; a retransmission on a very busy
-# machine is the only expected reason for a mismatch).
+# methods / status codes must be exactly the expected one (plus per-sample
+# checks: tags, SDP directions, TCP segments, retransmissions, WebSocket
+# frames, TLS version and SNI...), otherwise the sample is regenerated (up
+# to 3 attempts; a retransmission on a very busy machine, or for the lossy
+# samples an unlucky draw, is the only expected reason for a mismatch).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -151,16 +165,47 @@ SIPP_OPTS=(-m 1 -l 1 -r 1 -timeout 20s -timeout_error -nostdin -trace_err)
 
 # uas_start NS LOGNAME PORT SIPP-ARGS...: start a SIPp server in the
 # background and wait until it has bound its UDP port.
+# PORT may be "tcp:PORT" for a server that listens on TCP.
 uas_start() {
-    local ns=$1 logf=$WORK/$2.uas.log port=$3 ticks=100
+    local ns=$1 logf=$WORK/$2.uas.log port=$3
     shift 3
     ip netns exec "$ns" sipp "${SIPP_OPTS[@]}" "$@" </dev/null >"$logf" 2>&1 &
     UAS_PID=$!
     BG_PIDS+=("$UAS_PID")
-    until [[ -n $(ip netns exec "$ns" ss -Hlun "sport = :$port") ]]; do
-        kill -0 "$UAS_PID" 2>/dev/null || { tail -n 30 "$logf" >&2; die "UAS failed to start"; }
-        ((ticks-- > 0)) || die "UAS did not bind port $port in 10 s"
+    wait_bound "$ns" "$port" "$UAS_PID" "$logf" UAS
+}
+
+# wait_bound NS [udp:|tcp:]PORT PID LOG WHAT: wait until something in NS
+# listens on PORT (UDP unless "tcp:" is given); fail if PID dies first.
+wait_bound() {
+    local ns=$1 port=$2 pid=$3 logf=$4 what=$5 ticks=100 opt=-Hlun
+    case $port in
+        tcp:*) opt=-Hltn port=${port#tcp:} ;;
+        udp:*) port=${port#udp:} ;;
+    esac
+    until [[ -n $(ip netns exec "$ns" ss "$opt" "sport = :$port") ]]; do
+        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$logf" >&2; die "$what failed to start"; }
+        ((ticks-- > 0)) || die "$what did not bind port $port in 10 s"
         sleep 0.1
+    done
+}
+
+# bg_start NS LOGNAME CMD...: start any command inside NS in the
+# background (stdout/stderr to $WORK/LOGNAME.log); sets BG_PID.
+bg_start() {
+    local ns=$1 logf=$WORK/$2.log
+    shift 2
+    ip netns exec "$ns" "$@" </dev/null >"$logf" 2>&1 &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+}
+
+# need TOOL...: fail with a clear message if a tool is missing (checked
+# only by the samples that use it).
+need() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || die "missing tool: $tool (see README.md)"
     done
 }
 
@@ -174,6 +219,14 @@ uac_run() {
     shift 2
     timeout 60 ip netns exec "$ns" sipp "${SIPP_OPTS[@]}" "$@" </dev/null >>"$logf" 2>&1 ||
         { tail -n 30 "$logf" >&2; die "UAC for $name failed (logs: $WORK)"; }
+}
+
+# uac_try NS LOGNAME SIPP-ARGS...: like uac_run, but a failed run only
+# returns 1 (for samples whose calls may fail by design, e.g. with loss).
+uac_try() {
+    local ns=$1 logf=$WORK/$2.uac.log
+    shift 2
+    timeout 90 ip netns exec "$ns" sipp "${SIPP_OPTS[@]}" "$@" </dev/null >>"$logf" 2>&1
 }
 
 # veth_pair NS_A NS_B: join two namespaces with a veth pair (MTU 1500),
@@ -198,11 +251,14 @@ veth_pair() {
 
 # sip_sequence FILE [TSHARK-ARGS...]: the SIP methods / status codes in the
 # capture, space separated, e.g. "INVITE 100 180 200 ACK BYE 200".
+# Taken from the Info column ("Request: INVITE ... | Status: 200 OK ..."),
+# which keeps the order of several SIP messages in one TCP segment (the
+# sip.Method and sip.Status-Code fields would be listed separately).
 sip_sequence() {
     local f=$1
     shift
-    tshark -n -r "$f" "$@" -Y sip -T fields -e sip.Method -e sip.Status-Code |
-        awk -F'\t' '{ printf "%s%s%s", (NR > 1 ? " " : ""), $1, $2 } END { print "" }'
+    tshark -n -r "$f" "$@" -Y sip -T fields -e _ws.col.Info |
+        grep -oE '(Request: [A-Z]+|Status: [0-9]{3})' | awk '{ print $2 }' | paste -sd' '
 }
 
 # check_sequence FILE EXPECTED [TSHARK-ARGS...]
@@ -419,6 +475,581 @@ check_fragmented_udp6() {
         check_fragments "$WORK/fragmented_udp6.pcap" 6
 }
 
+# ============================================================ more samples --
+# Call outcomes, dialog features, transports. Same rules as above: one
+# fresh namespace per sample (several for the routed TCP sample), checked
+# with tshark afterwards.
+
+# lo_begin NAME FILE FILTER: new namespace (sets NS) with a capture of
+# FILTER on its loopback into $WORK/FILE.  lo_end NAME: wait for the UAS,
+# stop the capture, delete the namespace.
+lo_begin() {
+    ns_new "$1"
+    cap_start "$NS" "$1" tcpdump -i lo -U -n -w "$WORK/$2" "$3"
+}
+lo_end() {
+    uas_wait "$1"
+    cap_stop
+    ns_del "$NS"
+}
+
+# sip_fields FILE TSHARK-ARGS... -e FIELD...: one line per SIP message.
+sip_fields() {
+    local f=$1
+    shift
+    tshark -n -r "$f" -Y sip -T fields -E occurrence=f "$@"
+}
+
+fail() { log "$*"; return 1; }
+
+# ------------------------------------------------ Part A: call outcomes --
+
+gen_call_busy() {
+    lo_begin busy call_busy.pcap udp
+    uas_start "$NS" busy 5060 -sf "$SCN/uas_outcome.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" busy -sf "$SCN/uac_outcome.xml" -i 127.0.0.1 -p 5072 -mp 6000 \
+        -s busy 127.0.0.1:5060
+    lo_end busy
+}
+check_call_busy() {
+    check_format "$WORK/call_busy.pcap" pcap ether || return 1
+    check_sequence "$WORK/call_busy.pcap" "INVITE 100 180 486 ACK"
+}
+
+gen_call_cancel() {
+    lo_begin cancel call_cancel.pcap udp
+    uas_start "$NS" cancel 5060 -sf "$SCN/uas_outcome.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    # -d: the UAC's <pause/> between the 180 and the CANCEL.
+    uac_run "$NS" cancel -sf "$SCN/uac_cancel.xml" -i 127.0.0.1 -p 5073 -mp 6000 \
+        -d 1000 -s bob 127.0.0.1:5060
+    lo_end cancel
+}
+check_call_cancel() {
+    check_format "$WORK/call_cancel.pcap" pcap ether || return 1
+    check_sequence "$WORK/call_cancel.pcap" "INVITE 100 180 CANCEL 200 487 ACK"
+}
+
+gen_call_notfound() {
+    lo_begin notfound call_notfound.pcap udp
+    uas_start "$NS" notfound 5060 -sf "$SCN/uas_outcome.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" notfound -sf "$SCN/uac_outcome.xml" -i 127.0.0.1 -p 5074 -mp 6000 \
+        -s nobody 127.0.0.1:5060
+    lo_end notfound
+}
+check_call_notfound() {
+    check_format "$WORK/call_notfound.pcap" pcap ether || return 1
+    check_sequence "$WORK/call_notfound.pcap" "INVITE 100 404 ACK"
+}
+
+# Two unanswered calls: the callee gives up (480 after 2 s of ringing),
+# then the caller gives up (CANCEL after 3 s of ringing).
+gen_call_noanswer() {
+    lo_begin noanswer call_noanswer.pcap udp
+    uas_start "$NS" noanswer 5060 -sf "$SCN/uas_outcome.xml" -i 127.0.0.1 -p 5060 -mp 6100 -m 2
+    uac_run "$NS" noanswer -sf "$SCN/uac_outcome.xml" -i 127.0.0.1 -p 5075 -mp 6000 \
+        -s unavailable 127.0.0.1:5060
+    uac_run "$NS" noanswer -sf "$SCN/uac_cancel.xml" -i 127.0.0.1 -p 5075 -mp 6000 \
+        -d 3000 -s bob 127.0.0.1:5060
+    lo_end noanswer
+}
+check_call_noanswer() {
+    local f=$WORK/call_noanswer.pcap
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "INVITE 100 180 480 ACK INVITE 100 180 CANCEL 200 487 ACK" || return 1
+    # Ringing time: 180 -> 480 about 2 s, 180 -> CANCEL about 3 s.
+    sip_fields "$f" -e frame.time_relative -e sip.Method -e sip.Status-Code | awk -F'\t' '
+        $3 == 180 { t180 = $1 }
+        $3 == 480 { d1 = $1 - t180 }
+        $2 == "CANCEL" { d2 = $1 - t180 }
+        END { if (d1 < 1.9 || d1 > 2.5 || d2 < 2.9 || d2 > 3.5) {
+                  printf "ringing times %.3f / %.3f s\n", d1, d2; exit 1 } }' ||
+        fail "call_noanswer.pcap: unexpected ringing times"
+}
+
+gen_call_forked() {
+    lo_begin forked call_forked.pcap udp
+    uas_start "$NS" forked 5060 -sf "$SCN/uas_forked.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" forked -sf "$SCN/uac_forked.xml" -i 127.0.0.1 -p 5076 -mp 6000 \
+        -s bob 127.0.0.1:5060
+    lo_end forked
+}
+check_call_forked() {
+    local f=$WORK/call_forked.pcap
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "INVITE 100 180 180 200 ACK BYE 200" || return 1
+    # To tags: -, -, A, B, B, B, B, B (A != B).
+    sip_fields "$f" -e sip.to.tag | awk '
+        { t[NR] = $0 }
+        END { ok = t[1] == "" && t[2] == "" && t[3] != "" && t[4] != "" && t[3] != t[4]
+              for (i = 5; i <= 8; i++) ok = ok && t[i] == t[4]
+              exit !ok }' || fail "call_forked.pcap: unexpected To tags"
+}
+
+gen_call_reinvite() {
+    lo_begin reinvite call_reinvite.pcap udp
+    uas_start "$NS" reinvite 5060 -sf "$SCN/uas_reinvite.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" reinvite -sf "$SCN/uac_reinvite.xml" -i 127.0.0.1 -p 5077 -mp 6000 \
+        -s bob 127.0.0.1:5060
+    lo_end reinvite
+}
+check_call_reinvite() {
+    local f=$WORK/call_reinvite.pcap dirs
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "INVITE 100 180 200 ACK INVITE 200 ACK INVITE 200 ACK BYE 200" || return 1
+    dirs=$(tshark -n -r "$f" -Y sdp -T fields -e sdp.media_attr |
+        grep -oE 'sendrecv|sendonly|recvonly|inactive' | paste -sd' ')
+    [[ $dirs == "sendrecv sendrecv sendonly recvonly sendrecv sendrecv" ]] ||
+        fail "call_reinvite.pcap: unexpected SDP directions: $dirs"
+}
+
+gen_call_prack() {
+    lo_begin prack call_prack.pcap udp
+    uas_start "$NS" prack 5060 -sf "$SCN/uas_prack.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" prack -sf "$SCN/uac_prack.xml" -i 127.0.0.1 -p 5078 -mp 6000 \
+        -s bob 127.0.0.1:5060
+    lo_end prack
+}
+check_call_prack() {
+    local f=$WORK/call_prack.pcap got
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "INVITE 183 PRACK 200 UPDATE 200 200 ACK BYE 200" || return 1
+    got=$(sip_fields "$f" -e sip.CSeq -e sip.RSeq -e sip.RAck -e sip.Require |
+        awk -F'\t' 'NR == 2 || NR == 3 { printf "%s|%s|%s|%s;", $1, $2, $3, $4 }')
+    [[ $got == "1 INVITE|1||100rel;2 PRACK||1 1 INVITE|;" ]] ||
+        fail "call_prack.pcap: unexpected 183/PRACK headers: $got"
+}
+
+# Five calls; the UAS drops 20 % of the INVITEs, ACKs and BYEs it receives,
+# the UAC 20 % of the 200 OKs for its INVITEs, so they are retransmitted.
+# SIPp may fail a call now and then: that only means another attempt.
+gen_call_lossy() {
+    LOSSY_FAILED=0
+    lo_begin lossy call_lossy.pcap udp
+    uas_start "$NS" lossy 5060 -sf "$SCN/uas_lossy.xml" -i 127.0.0.1 -p 5060 -mp 6100 \
+        -m 5 -timeout 60s
+    uac_try "$NS" lossy -sf "$SCN/uac_lossy.xml" -i 127.0.0.1 -p 5079 -mp 6000 \
+        -m 5 -timeout 60s -s alice 127.0.0.1:5060 || LOSSY_FAILED=1
+    wait_pid "$UAS_PID" 70 || LOSSY_FAILED=1
+    cap_stop
+    ns_del "$NS"
+}
+# Per Call-ID: the messages without duplicates (same CSeq and method or
+# status) must be a complete call; the duplicates are counted.
+lossy_summary() { # FILE -> "calls complete duplicates"
+    sip_fields "$1" -e sip.Call-ID -e sip.CSeq -e sip.Method -e sip.Status-Code | awk -F'\t' '
+        { key = $1 SUBSEP $2 SUBSEP $3 $4
+          if (!(key in seen)) { seen[key] = 1; seq[$1] = seq[$1] " " $3 $4 }
+          else dup++ }
+        END { for (c in seq) { calls++; if (seq[c] == " INVITE 100 180 200 ACK BYE 200") ok++ }
+              printf "%d %d %d\n", calls, ok, dup }'
+}
+check_call_lossy() {
+    local f=$WORK/call_lossy.pcap calls ok dup
+    ((LOSSY_FAILED == 0)) || fail "call_lossy: a SIPp run failed" || return 1
+    check_format "$f" pcap ether || return 1
+    read -r calls ok dup < <(lossy_summary "$f")
+    log "call_lossy.pcap: $calls calls, $ok complete, $dup duplicated messages"
+    ((calls == 5 && ok == 5 && dup >= 3)) || fail "call_lossy.pcap: want 5 complete calls and at least 3 duplicates"
+}
+
+gen_misc_methods() {
+    lo_begin misc misc_methods.pcap udp
+    uas_start "$NS" misc 5060 -sf "$SCN/uas_misc.xml" -i 127.0.0.1 -p 5060 -mp 6100 -m 4
+    uac_run "$NS" misc -sf "$SCN/uac_misc.xml" -i 127.0.0.1 -p 5081 -mp 6000 -m 4 \
+        -s bob 127.0.0.1:5060
+    lo_end misc
+}
+check_misc_methods() {
+    local f=$WORK/misc_methods.pcap got
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "OPTIONS 200 MESSAGE 200 SUBSCRIBE 200 NOTIFY 200 PUBLISH 200" || return 1
+    # 4 Call-IDs; the NOTIFY and its 200 share the SUBSCRIBE's.
+    got=$(sip_fields "$f" -e sip.Call-ID | awk '{ n[NR] = $0; if (!($0 in s)) { s[$0]; c++ } }
+        END { print c, (n[5] == n[7] && n[7] == n[8] && n[5] != n[3] && n[9] != n[5]) }')
+    [[ $got == "4 1" ]] || fail "misc_methods.pcap: unexpected Call-IDs ($got)"
+}
+
+gen_register_failed() {
+    lo_begin regfail register_failed.pcap udp
+    uas_start "$NS" regfail 5060 -sf "$SCN/uas_register_challenge.xml" -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" regfail -sf "$SCN/uac_register_badauth.xml" -i 127.0.0.1 -p 5082 -mp 6000 \
+        127.0.0.1:5060
+    lo_end regfail
+}
+check_register_failed() {
+    check_format "$WORK/register_failed.pcap" pcap ether || return 1
+    check_sequence "$WORK/register_failed.pcap" "REGISTER 401 REGISTER 403"
+}
+
+# One call through kamailio (topoh: the B leg gets a masked Call-ID),
+# caller 127.0.0.10 -> kamailio 127.0.0.20 -> callee 127.0.0.30, all on
+# the namespace's loopback, port 5060 each.
+gen_b2bua_legs() {
+    need kamailio
+    mkdir -p "$WORK/kamailio-run"
+    lo_begin b2bua b2bua_legs.pcap udp
+    bg_start "$NS" b2bua.kamailio kamailio -f "$HERE/kamailio/topoh_b2bua.cfg" -DD -E \
+        -m 32 -M 4 -Y "$WORK/kamailio-run" -P "$WORK/kamailio-run/kamailio.pid"
+    local kam=$BG_PID
+    wait_bound "$NS" 5060 "$kam" "$WORK/b2bua.kamailio.log" kamailio
+    uas_start "$NS" b2bua 5060 -sf "$SCN/uas_b2bua_callee.xml" -i 127.0.0.30 -p 5060 -mp 6100
+    uac_run "$NS" b2bua -sf "$SCN/uac_b2bua_caller.xml" -i 127.0.0.10 -p 5060 -mp 6000 \
+        -s bob 127.0.0.20:5060
+    uas_wait b2bua
+    kill -TERM "$kam"
+    wait_pid "$kam" 10 || die "kamailio failed (see $WORK/b2bua.kamailio.log)"
+    cap_stop
+    ns_del "$NS"
+}
+check_b2bua_legs() {
+    local f=$WORK/b2bua_legs.pcap got
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "INVITE 100 INVITE 100 180 180 200 200 ACK ACK BYE BYE 200 200" || return 1
+    # Two Call-IDs; the B-leg INVITE (frame 3) carries X-Call-ID = the
+    # A-leg Call-ID, the same P-Charging-Vector and the same SDP.
+    got=$(sip_fields "$f" -e sip.Method -e sip.Call-ID -e sip.P-Charging-Vector -e sip.msg_hdr \
+        -e sdp.connection_info -e sdp.media | awk -F'\t' '
+        { if (!($2 in s)) { s[$2]; c++ } }
+        $1 == "INVITE" { n++; cid[n] = $2; pcv[n] = $3; hdr[n] = $4; sdp[n] = $5 "|" $6 }
+        END { x = (index(hdr[2], "X-Call-ID: " cid[1]) > 0)
+              print c, n, x, (pcv[1] != "" && pcv[1] == pcv[2]), (sdp[1] == sdp[2]) }')
+    [[ $got == "2 2 1 1 1" ]] || fail "b2bua_legs.pcap: legs not linked as expected ($got)"
+}
+
+# ------------------------------------------------- Part B: transports --
+
+# tcp_loopback NAME FILE UAC-PORT TRANSPORT CALLS: basic calls over TCP on
+# the IPv4 loopback (-t t1: one connection, -t tn: one per call).
+tcp_loopback() {
+    local name=$1 file=$2 uac_port=$3 tr=$4 calls=$5
+    lo_begin "$name" "$file" tcp
+    uas_start "$NS" "$name" tcp:5060 -sf "$SCN/uas_call.xml" -t "$tr" -max_socket 100 \
+        -i 127.0.0.1 -p 5060 -mp 6100 -m "$calls"
+    uac_run "$NS" "$name" -sf "$SCN/uac_call.xml" -t "$tr" -max_socket 100 \
+        -i 127.0.0.1 -p "$uac_port" -mp 6000 -m "$calls" -s alice 127.0.0.1:5060
+    lo_end "$name"
+}
+tcp_streams() { tshark -n -r "$1" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' | wc -l; }
+
+gen_tcp_call() { tcp_loopback tcpcall tcp_call.pcap 5083 t1 3; }
+check_tcp_call() {
+    local f=$WORK/tcp_call.pcap n
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL $CALL $CALL" || return 1
+    n=$(tcp_streams "$f")
+    ((n == 1)) || fail "tcp_call.pcap: $n TCP connections, want 1"
+}
+
+gen_tcp_multi_conn() { tcp_loopback tcpmulti tcp_multi_conn.pcap 5084 tn 3; }
+check_tcp_multi_conn() {
+    local f=$WORK/tcp_multi_conn.pcap n
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL $CALL $CALL" || return 1
+    n=$(tcp_streams "$f")
+    ((n == 3)) || fail "tcp_multi_conn.pcap: $n TCP connections, want 3"
+}
+
+# The large-SDP call over TCP on a loopback with MTU 600 (MSS 548 with
+# timestamps), without TSO/GSO, so the kernel cuts every big message into
+# segments. The loopback is also slowed down to 16 kbit/s (tbf) and new
+# connections start with a congestion window of 1 segment, so the 180
+# Ringing waits in the UAS's send queue until the 200 OK is written, and one
+# segment carries the end of the 180 and the start of the 200. rto_min 5 s
+# keeps the slow link from causing spurious retransmissions.
+gen_tcp_segmented() {
+    need ethtool tc
+    ns_new tcpseg
+    ip -n "$NS" link set lo mtu 600
+    ip netns exec "$NS" ethtool -K lo tso off gso off
+    ip -n "$NS" route change local 127.0.0.1 dev lo table local proto kernel scope host \
+        src 127.0.0.1 initcwnd 1 rto_min 5s
+    ip netns exec "$NS" tc qdisc add dev lo root tbf rate 16kbit burst 1600 latency 10s
+    cap_start "$NS" tcpseg tcpdump -i lo -U -n -w "$WORK/tcp_segmented.pcap" tcp
+    uas_start "$NS" tcpseg tcp:5060 -sf "$SCN/uas_bigsdp.xml" -t t1 -i 127.0.0.1 -p 5060 -mp 6100
+    uac_run "$NS" tcpseg -sf "$SCN/uac_bigsdp.xml" -t t1 -i 127.0.0.1 -p 5085 -mp 6000 \
+        -timeout 60s -s alice 127.0.0.1:5060
+    lo_end tcpseg
+}
+# "frame count": number of TCP segments of the INVITE and of the 200 OK,
+# then the number of frames that end one SIP message and start another.
+tcpseg_summary() {
+    tshark -n -r "$1" -Y sip -T fields -E occurrence=a -e frame.number -e sip.CSeq \
+        -e sip.Status-Code -e tcp.segment | awk -F'\t' '
+        { isSip[$1] = 1; n = split($4, segs, ",")
+          if ($2 == "1 INVITE") cnt[$3 == "" ? "req" : "resp"] = n
+          for (i = 1; i <= n; i++) if (segs[i] != $1) inOther[segs[i]] = 1 }
+        END { for (fr in inOther) if (fr in isSip) both++
+              printf "%d %d %d\n", cnt["req"], cnt["resp"], both }'
+}
+check_tcp_segmented() {
+    local f=$WORK/tcp_segmented.pcap inv ok200 both r
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL" || return 1
+    read -r inv ok200 both < <(tcpseg_summary "$f")
+    log "tcp_segmented.pcap: INVITE in $inv segments, 200 OK in $ok200, $both segment(s) shared by two messages"
+    ((inv >= 5 && ok200 >= 5 && both >= 1)) || fail "tcp_segmented.pcap: not segmented as expected" || return 1
+    r=$(tshark -n -r "$f" -Y tcp.analysis.retransmission | wc -l)
+    ((r == 0)) || fail "tcp_segmented.pcap: $r retransmissions"
+}
+
+# TCP through a lossy router: UAC namespace -- router namespace -- UAS
+# namespace, two veth pairs. The router drops 15 % of the TCP packets it
+# forwards (nftables "numgen random"; this kernel has no netem), in both
+# directions. Captured on the UAS's end (veth-b): segments from the UAC
+# that the router dropped are missing there and show up later as
+# retransmissions; segments from the UAS are captured before the router,
+# so a dropped one is seen twice. Addresses: 10.99.1.1 (UAC, veth-a) /
+# 10.99.1.254 (router, veth-ra), 10.99.2.254 (router, veth-rb) /
+# 10.99.2.1 (UAS, veth-b). Offloads are off so the capture holds the real
+# segments with real checksums.
+gen_tcp_lossy() {
+    need nft ethtool
+    local ua ur ub dev
+    ns_new lossy-uac; ua=$NS
+    ns_new lossy-rtr; ur=$NS
+    ns_new lossy-uas; ub=$NS
+    ip -n "$ua" link add veth-a type veth peer name veth-ra netns "$ur"
+    ip -n "$ub" link add veth-b type veth peer name veth-rb netns "$ur"
+    ip -n "$ua" addr add 10.99.1.1/24 dev veth-a
+    ip -n "$ur" addr add 10.99.1.254/24 dev veth-ra
+    ip -n "$ur" addr add 10.99.2.254/24 dev veth-rb
+    ip -n "$ub" addr add 10.99.2.1/24 dev veth-b
+    for dev in "$ua veth-a" "$ur veth-ra" "$ur veth-rb" "$ub veth-b"; do
+        # shellcheck disable=SC2086  # "NS DEV" split on purpose
+        set -- $dev
+        ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null
+        ip -n "$1" link set "$2" up
+    done
+    ip -n "$ua" route add default via 10.99.1.254
+    ip -n "$ub" route add default via 10.99.2.254
+    ip netns exec "$ur" sysctl -qw net.ipv4.ip_forward=1
+    ip netns exec "$ur" nft -f - <<'NFT'
+table inet sipflow_loss {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        meta l4proto tcp numgen random mod 20 < 3 counter drop
+    }
+}
+NFT
+    local ticks=100
+    until ip -n "$ua" link show veth-a | grep -q 'state UP' &&
+          ip -n "$ub" link show veth-b | grep -q 'state UP'; do
+        ((ticks-- > 0)) || die "veth pairs did not come up"
+        sleep 0.1
+    done
+    cap_start "$ub" tcplossy tcpdump -i veth-b -U -n -w "$WORK/tcp_lossy.pcap" tcp
+    uas_start "$ub" tcplossy tcp:5060 -sf "$SCN/uas_bigsdp.xml" -t t1 -i 10.99.2.1 -p 5060 \
+        -mp 6100 -m 3 -timeout 60s
+    uac_run "$ua" tcplossy -sf "$SCN/uac_bigsdp.xml" -t t1 -i 10.99.1.1 -p 5087 -mp 6000 \
+        -m 3 -timeout 60s -s alice 10.99.2.1:5060
+    uas_wait tcplossy
+    cap_stop
+    ip netns exec "$ur" nft list table inet sipflow_loss >"$WORK/tcplossy.nft.log" 2>&1 || true
+    ns_del "$ua"; ns_del "$ur"; ns_del "$ub"
+}
+tcp_analysis() { # FILE FLAG -> number of frames with tcp.analysis.FLAG
+    tshark -n -r "$1" -Y "tcp.analysis.$2" | wc -l
+}
+check_tcp_lossy() {
+    local f=$WORK/tcp_lossy.pcap r a b
+    check_format "$f" pcap ether || return 1
+    # A SIP message whose first segment was dropped before the capture point
+    # arrives after later segments; tshark 4.0 reassembles it only with
+    # tcp.reassemble_out_of_order (off by default).
+    check_sequence "$f" "$CALL $CALL $CALL" -o tcp.reassemble_out_of_order:TRUE || return 1
+    log "tcp_lossy.pcap: $(tshark -n -r "$f" -Y sip | wc -l) SIP messages without" \
+        "tcp.reassemble_out_of_order, 21 with it"
+    r=$(tcp_analysis "$f" retransmission)
+    # Retransmitted data from each side (UAC port 5087, UAS port 5060).
+    a=$(tshark -n -r "$f" -Y 'tcp.analysis.retransmission && tcp.len > 0 && tcp.srcport == 5087' | wc -l)
+    b=$(tshark -n -r "$f" -Y 'tcp.analysis.retransmission && tcp.len > 0 && tcp.srcport == 5060' | wc -l)
+    log "tcp_lossy.pcap: $r retransmissions ($a UAC data, $b UAS data)," \
+        "$(tcp_analysis "$f" out_of_order) out-of-order," \
+        "$(tcp_analysis "$f" lost_segment) previous-segment-not-captured;" \
+        "router: $(grep -o 'packets [0-9]*' "$WORK/tcplossy.nft.log" | head -1) dropped"
+    ((a >= 1 && b >= 1)) || fail "tcp_lossy.pcap: want retransmitted data from both sides"
+}
+
+gen_tcp_ipv6() {
+    lo_begin tcpv6 tcp_ipv6.pcap tcp
+    uas_start "$NS" tcpv6 tcp:5060 -sf "$SCN/uas_call.xml" -t t1 -i ::1 -p 5060 -mp 6100
+    uac_run "$NS" tcpv6 -sf "$SCN/uac_call.xml" -t t1 -i ::1 -p 5086 -mp 6000 -s alice '[::1]:5060'
+    lo_end tcpv6
+}
+check_tcp_ipv6() {
+    local f=$WORK/tcp_ipv6.pcap n
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL" || return 1
+    n=$(tshark -n -r "$f" -Y 'sip && ipv6.src == ::1 && tcp' | wc -l)
+    ((n == 7)) || fail "tcp_ipv6.pcap: $n SIP messages over TCP/IPv6, want 7"
+}
+
+# SIP over WebSocket (RFC 7118) with node + the npm "ws" package
+# (tools/ws_sip.js), on 127.0.0.1:8080.
+gen_ws_sip() {
+    need node npm
+    if [[ ! -d $HERE/tools/node_modules/ws ]]; then
+        log "installing the npm packages in $HERE/tools"
+        (cd "$HERE/tools" && npm install --no-audit --no-fund >"$WORK/npm-install.log" 2>&1) ||
+            { cat "$WORK/npm-install.log" >&2; die "npm install failed"; }
+    fi
+    lo_begin ws ws_sip.pcap 'tcp port 8080'
+    bg_start "$NS" ws.server node "$HERE/tools/ws_sip.js" server 127.0.0.1 8080
+    local srv=$BG_PID
+    wait_bound "$NS" tcp:8080 "$srv" "$WORK/ws.server.log" "WebSocket server"
+    timeout 30 ip netns exec "$NS" node "$HERE/tools/ws_sip.js" client 127.0.0.1 8080 \
+        </dev/null >"$WORK/ws.client.log" 2>&1 ||
+        { cat "$WORK/ws.client.log" >&2; die "WebSocket client failed"; }
+    wait_pid "$srv" 10 || { cat "$WORK/ws.server.log" >&2; die "WebSocket server failed"; }
+    cap_stop
+    ns_del "$NS"
+}
+check_ws_sip() {
+    local f=$WORK/ws_sip.pcap got
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "REGISTER 200 INVITE 180 200 ACK BYE 200" || return 1
+    # Frames: opcode, FIN, MASK. Text frames with FIN=0 and continuation
+    # frames, one ping and one pong, two closes; client frames masked.
+    got=$(tshark -n -r "$f" -Y websocket -T fields -e tcp.srcport -e websocket.opcode \
+        -e websocket.fin -e websocket.mask | awk -F'\t' '
+        { if ($1 != 8080 && $4 != 1) unmasked++; if ($1 == 8080 && $4 == 1) masked++
+          if ($2 == 1 && $3 == 0) frag++; if ($2 == 0) cont++; op[$2]++ }
+        END { printf "%d %d %d %d %d %d %d\n", frag, cont, op[9], op[10], op[8], unmasked, masked }')
+    [[ $got == "1 1 1 1 2 0 0" ]] ||
+        fail "ws_sip.pcap: unexpected WebSocket frames (frag cont ping pong close unmasked-client masked-server: $got)"
+}
+
+# HEP: sngrep replays udp_call.pcap to a HEP collector on 127.0.0.1:9060
+# (a second sngrep, listening). Without a listener every other datagram is
+# lost: sngrep's socket is connected, so the ICMP port-unreachable of one
+# send() makes the next one fail with ECONNREFUSED.
+hep_replay() { # NAME FILE VERSION
+    local name=$1 file=$2 ver=$3 input=$OUT/udp_call.pcap
+    need sngrep
+    [[ -f $input ]] || input=$HERE/udp_call.pcap
+    [[ -f $input ]] || die "$name needs udp_call.pcap (make it first)"
+    printf 'set eep.send.version %s\nset eep.listen.version %s\nset eep.send.id 2002\n' \
+        "$ver" "$ver" >"$WORK/$name.sngreprc"
+    lo_begin "$name" "$file" 'udp port 9060'
+    bg_start "$NS" "$name.collector" sngrep -F -f "$WORK/$name.sngreprc" \
+        -L udp:127.0.0.1:9060 -N -q -O "$WORK/$name.collected.pcap"
+    local coll=$BG_PID
+    wait_bound "$NS" 9060 "$coll" "$WORK/$name.collector.log" "HEP collector"
+    timeout 30 ip netns exec "$NS" sngrep -F -f "$WORK/$name.sngreprc" -I "$input" \
+        -H udp:127.0.0.1:9060 -N -q </dev/null >"$WORK/$name.sender.log" 2>&1 ||
+        { cat "$WORK/$name.sender.log" >&2; die "sngrep (HEP sender) failed"; }
+    sleep 0.5
+    kill -TERM "$coll"
+    wait_pid "$coll" 10 || die "sngrep (HEP collector) failed"
+    cap_stop
+    ns_del "$NS"
+}
+HEP_LUA=(-X "lua_script:$HERE/tools/hep.lua")
+
+gen_hep_sip() { hep_replay hep hep_sip.pcap 3; }
+check_hep_sip() {
+    local f=$WORK/hep_sip.pcap n
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL" "${HEP_LUA[@]}" || return 1
+    n=$(tshark -n -r "$f" -Y 'udp.payload[0:4] == "HEP3"' | wc -l)
+    ((n == 7)) || fail "hep_sip.pcap: $n HEP3 packets, want 7" || return 1
+    # The collector understood them all.
+    check_sequence "$WORK/hep.collected.pcap" "$CALL"
+}
+
+gen_hep_sip_v2() { hep_replay hepv2 hep_sip_v2.pcap 2; }
+check_hep_sip_v2() {
+    local f=$WORK/hep_sip_v2.pcap n
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "$CALL" "${HEP_LUA[@]}" || return 1
+    n=$(tshark -n -r "$f" -Y 'udp.payload[0] == 2' | wc -l)
+    ((n == 7)) || fail "hep_sip_v2.pcap: $n HEPv2 packets, want 7"
+}
+
+# SIP text (a REGISTER and its 200 OK) inside TLS on 127.0.0.1:5061, made
+# with openssl s_client / s_server and a throw-away self-signed certificate
+# (CN and SAN sip.example.com; the client sends SNI sip.example.com). The
+# client's key log (NSS format) is kept next to the capture, so tshark can
+# decrypt it: -o tls.keylog_file:FILE.keys
+tls_register() { # NAME FILE KEYS VERSION(1_2|1_3)
+    local name=$1 file=$2 keys=$3 ver=$4 reg ok
+    need openssl
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$WORK/$name.key.pem" -out "$WORK/$name.cert.pem" -days 3650 \
+        -subj /CN=sip.example.com -addext subjectAltName=DNS:sip.example.com 2>/dev/null
+    reg=$'REGISTER sips:sip.example.com SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bK-tls-1\r\nMax-Forwards: 70\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@127.0.0.1:5071;transport=tls>\r\nExpires: 600\r\nUser-Agent: sipflow-samples (openssl s_client)\r\nContent-Length: 0\r\n\r\n'
+    ok=$'SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bK-tls-1\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>;tag=tls-reg-1\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@127.0.0.1:5071;transport=tls>;expires=600\r\nServer: sipflow-samples (openssl s_server)\r\nContent-Length: 0\r\n\r\n'
+    rm -f "$WORK/$keys" "$WORK/$name.server.in"
+    lo_begin "$name" "$file" 'tcp port 5061'
+    # s_server: one connection (-naccept 1); -quiet: no command letters on
+    # its stdin, a FIFO that this script writes the 200 OK into.
+    mkfifo "$WORK/$name.server.in"
+    ip netns exec "$NS" timeout 20 openssl s_server -quiet -accept 127.0.0.1:5061 \
+        -cert "$WORK/$name.cert.pem" -key "$WORK/$name.key.pem" -naccept 1 "-tls$ver" \
+        <"$WORK/$name.server.in" >"$WORK/$name.server.log" 2>&1 &
+    local srv=$!
+    BG_PIDS+=("$srv")
+    exec 7>"$WORK/$name.server.in"
+    wait_bound "$NS" tcp:5061 "$srv" "$WORK/$name.server.log" "openssl s_server"
+    # The server answers 1.5 s from now (the REGISTER comes at about 0.3 s).
+    (sleep 1.5; printf '%s' "$ok" >&7) &
+    local feeder=$!
+    BG_PIDS+=("$feeder")
+    # s_client: the REGISTER 0.3 s after it starts; closes (close_notify)
+    # when its input ends, 2 s later. -nocommands: a line starting with R
+    # would otherwise start a renegotiation.
+    ( sleep 0.3; printf '%s' "$reg"; sleep 2 ) |
+        ip netns exec "$NS" timeout 20 openssl s_client -nocommands -connect 127.0.0.1:5061 \
+        -servername sip.example.com "-tls$ver" -keylogfile "$WORK/$keys" \
+        >"$WORK/$name.client.log" 2>&1 ||
+        { cat "$WORK/$name.client.log" >&2; die "openssl s_client failed"; }
+    wait_pid "$feeder" 5 || die "could not write to openssl s_server"
+    exec 7>&-
+    wait_pid "$srv" 10 || { cat "$WORK/$name.server.log" >&2; die "openssl s_server failed"; }
+    cap_stop
+    ns_del "$NS"
+}
+check_tls() { # FILE KEYS WANT-VERSION(0x0303|0x0304)
+    local f=$WORK/$1 keys=$WORK/$2 want=$3 sni ver
+    check_format "$f" pcap ether || return 1
+    check_sequence "$f" "REGISTER 200" -o "tls.keylog_file:$keys" || return 1
+    sni=$(tshark -n -r "$f" -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.extensions_server_name)
+    [[ $sni == sip.example.com ]] || fail "$1: SNI is '$sni'" || return 1
+    # The version the ServerHello chose (supported_versions for TLS 1.3).
+    ver=$(tshark -n -r "$f" -Y 'tls.handshake.type == 2' -T fields -E occurrence=l \
+        -e tls.handshake.version -e tls.handshake.extensions.supported_version | awk -F'\t' '{ print ($2 != "" ? $2 : $1) }')
+    [[ $ver == "$want" ]] || fail "$1: TLS version $ver, want $want"
+}
+
+gen_tls_sip() { tls_register tls tls_sip.pcap tls_sip.keys 1_2; }
+check_tls_sip() { check_tls tls_sip.pcap tls_sip.keys 0x0303; }
+
+gen_tls13_sip() { tls_register tls13 tls13_sip.pcap tls13_sip.keys 1_3; }
+check_tls13_sip() { check_tls tls13_sip.pcap tls13_sip.keys 0x0304; }
+
+# SCTP needs the kernel's sctp module; a kernel without it (like the one
+# these samples were made on) has no /proc/net/sctp, and the sample is
+# skipped. UNTESTED: it could not be run where the other samples were made.
+supported_sctp_call() {
+    command -v modprobe >/dev/null && modprobe sctp 2>/dev/null
+    [[ -d /proc/net/sctp ]]
+}
+gen_sctp_call() {
+    lo_begin sctp sctp_call.pcap sctp
+    ip netns exec "$NS" sipp "${SIPP_OPTS[@]}" -sf "$SCN/uas_call.xml" -t s1 -i 127.0.0.1 \
+        -p 5060 -mp 6100 </dev/null >"$WORK/sctp.uas.log" 2>&1 &
+    UAS_PID=$!
+    BG_PIDS+=("$UAS_PID")
+    sleep 1
+    uac_run "$NS" sctp -sf "$SCN/uac_call.xml" -t s1 -i 127.0.0.1 -p 5088 -mp 6000 \
+        -s alice 127.0.0.1:5060
+    lo_end sctp
+}
+check_sctp_call() {
+    check_format "$WORK/sctp_call.pcap" pcap ether || return 1
+    check_sequence "$WORK/sctp_call.pcap" "$CALL"
+}
+
 # ------------------------------------------------------------------- main --
 
 declare -A FILE_OF=(
@@ -433,9 +1064,52 @@ declare -A FILE_OF=(
     [fragmented_udp]=fragmented_udp.pcap
     [fragmented_udp6]=fragmented_udp6.pcap
     [sipp_custom_port]=sipp_custom_port.pcap
+    [call_busy]=call_busy.pcap
+    [call_cancel]=call_cancel.pcap
+    [call_notfound]=call_notfound.pcap
+    [call_noanswer]=call_noanswer.pcap
+    [call_forked]=call_forked.pcap
+    [call_reinvite]=call_reinvite.pcap
+    [call_prack]=call_prack.pcap
+    [call_lossy]=call_lossy.pcap
+    [misc_methods]=misc_methods.pcap
+    [register_failed]=register_failed.pcap
+    [b2bua_legs]=b2bua_legs.pcap
+    [tcp_call]=tcp_call.pcap
+    [tcp_multi_conn]=tcp_multi_conn.pcap
+    [tcp_segmented]=tcp_segmented.pcap
+    [tcp_lossy]=tcp_lossy.pcap
+    [tcp_ipv6]=tcp_ipv6.pcap
+    [ws_sip]=ws_sip.pcap
+    [hep_sip]=hep_sip.pcap
+    [hep_sip_v2]=hep_sip_v2.pcap
+    [tls_sip]=tls_sip.pcap
+    [tls13_sip]=tls13_sip.pcap
+    [sctp_call]=sctp_call.pcap
+)
+# Files written next to a capture (TLS key logs).
+declare -A EXTRA_OF=(
+    [tls_sip]=tls_sip.keys
+    [tls13_sip]=tls13_sip.keys
 )
 ALL=(udp_call register_digest call_rejected call_pcapng cooked_sll cooked_sll2
-     ipv6_call ns_precision fragmented_udp fragmented_udp6 sipp_custom_port)
+     ipv6_call ns_precision fragmented_udp fragmented_udp6 sipp_custom_port
+     call_busy call_cancel call_notfound call_noanswer call_forked call_reinvite
+     call_prack call_lossy misc_methods register_failed b2bua_legs
+     tcp_call tcp_multi_conn tcp_segmented tcp_lossy tcp_ipv6 ws_sip
+     hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call)
+
+# tshark_args SAMPLE FILE-DIR: sets TA to the extra tshark options that the
+# sample needs to show its SIP messages (decode-as, Lua dissector, keys).
+tshark_args() {
+    TA=()
+    case $1 in
+        sipp_custom_port) TA=(-d 'udp.port==5080,sip' -d 'udp.port==5070,sip') ;;
+        tcp_lossy) TA=(-o tcp.reassemble_out_of_order:TRUE) ;;
+        hep_sip | hep_sip_v2) TA=("${HEP_LUA[@]}") ;;
+        tls_sip | tls13_sip) TA=(-o "tls.keylog_file:$2/${EXTRA_OF[$1]}") ;;
+    esac
+}
 
 if (($# > 0)); then
     SELECTED=("$@")
@@ -447,8 +1121,13 @@ for s in "${SELECTED[@]}"; do
 done
 
 mkdir -p "$OUT"
+DONE=()
 for s in "${SELECTED[@]}"; do
     file=${FILE_OF[$s]}
+    if declare -F "supported_$s" >/dev/null && ! "supported_$s"; then
+        log "SKIPPING $file: not supported on this machine (see README.md)"
+        continue
+    fi
     ok=0
     for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
         log "generating $file (attempt $attempt)"
@@ -460,21 +1139,26 @@ for s in "${SELECTED[@]}"; do
         fi
     done
     ((ok)) || die "could not generate $file"
-    mv -f "$WORK/$file" "$OUT/$file"
-    # tcpdump drops privileges to user "tcpdump"; hand the file to whoever
-    # owns the output directory.
-    chown --reference="$OUT" "$OUT/$file"
-    chmod 644 "$OUT/$file"
+    for f in "$file" ${EXTRA_OF[$s]:-}; do
+        mv -f "$WORK/$f" "$OUT/$f"
+        # tcpdump drops privileges to user "tcpdump"; hand the file to whoever
+        # owns the output directory.
+        chown --reference="$OUT" "$OUT/$f"
+        chmod 644 "$OUT/$f"
+    done
+    DONE+=("$s")
 done
 
-# Summary: file, size, link type(s), number of SIP messages seen by tshark.
+# Summary: file, size, link type(s), number of SIP messages seen by tshark
+# (with the options of tshark_args).
 log "done; summary:"
-for s in "${SELECTED[@]}"; do
+for s in "${DONE[@]}"; do
     file=${FILE_OF[$s]}
-    extra=()
-    [[ $s == sipp_custom_port ]] && extra=(-d 'udp.port==5080,sip' -d 'udp.port==5070,sip')
-    n=$(tshark -n -r "$OUT/$file" "${extra[@]}" -Y sip -T fields \
+    tshark_args "$s" "$OUT"
+    n=$(tshark -n -r "$OUT/$file" "${TA[@]}" -Y sip -T fields \
         -e frame.number -e sip.Method -e sip.Status-Code | wc -l)
+    m=$(sip_sequence "$OUT/$file" "${TA[@]}" | wc -w)
     enc=$(capinfos -E -T -r "$OUT/$file" | cut -f2-)
-    printf '%-24s %7s bytes  %3s SIP  %s\n' "$file" "$(stat -c %s "$OUT/$file")" "$n" "$enc"
+    printf '%-24s %7s bytes  %3s SIP frames  %3s SIP messages  %s\n' \
+        "$file" "$(stat -c %s "$OUT/$file")" "$n" "$m" "$enc"
 done
