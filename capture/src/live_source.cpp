@@ -3,6 +3,7 @@
 #include "sipflow/capture/live_source.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <cerrno>
 #include <chrono>
@@ -28,28 +29,41 @@ class LiveSource final : public PacketSource {
       : handle_(std::move(handle)), name_(std::move(name)), stop_(stop) {}
 
   ReadStatus next(Frame& out) override {
-    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) return ReadStatus::End;
-    pcap_pkthdr* hdr = nullptr;
-    const u_char* data = nullptr;
-    int rc = pcap_next_ex(handle_.get(), &hdr, &data);
-    if (rc == 1) {
-      out.number = ++number_;
-      out.ts.ns = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1'000'000'000 +
-                  static_cast<std::int64_t>(hdr->ts.tv_usec) * (nano_ ? 1 : 1000);
-      out.linktype = linktype_;
-      out.wire_len = hdr->len;
-      out.interface = 0;
-      out.data = {data, hdr->caplen};
-      return ReadStatus::Frame;
+    // The handle is non-blocking and we poll its descriptor ourselves: libpcap
+    // restarts its own poll() after a signal, which would hide Ctrl-C until
+    // the next packet arrives.
+    for (;;) {
+      if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) return ReadStatus::End;
+      pcap_pkthdr* hdr = nullptr;
+      const u_char* data = nullptr;
+      int rc = pcap_next_ex(handle_.get(), &hdr, &data);
+      if (rc == 1) {
+        out.number = ++number_;
+        out.ts.ns = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1'000'000'000 +
+                    static_cast<std::int64_t>(hdr->ts.tv_usec) * (nano_ ? 1 : 1000);
+        out.linktype = linktype_;
+        out.wire_len = hdr->len;
+        out.interface = 0;
+        out.data = {data, hdr->caplen};
+        return ReadStatus::Frame;
+      }
+      if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
+      if (rc < 0) {
+        error_ = pcap_geterr(handle_.get());
+        return ReadStatus::Error;
+      }
+      pollfd pfd{pcap_get_selectable_fd(handle_.get()), POLLIN, 0};
+      int ready = ::poll(&pfd, 1, poll_ms_);
+      if (ready == 0) {  // the poll interval passed with nothing: report the clock
+        auto now = std::chrono::system_clock::now().time_since_epoch();
+        out.ts.ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+        return ReadStatus::Idle;
+      }
+      if (ready < 0 && errno != EINTR) {
+        error_ = std::string("poll: ") + std::strerror(errno);
+        return ReadStatus::Error;
+      }
     }
-    if (rc == 0) {  // poll interval passed with nothing: report the clock
-      auto now = std::chrono::system_clock::now().time_since_epoch();
-      out.ts.ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
-      return ReadStatus::Idle;
-    }
-    if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
-    error_ = pcap_geterr(handle_.get());
-    return ReadStatus::Error;
   }
 
   std::string_view error() const override { return error_; }
@@ -61,9 +75,10 @@ class LiveSource final : public PacketSource {
     return LiveStats{st.ps_recv, st.ps_drop, st.ps_ifdrop};
   }
 
-  void set_format(int linktype, bool nano) {
+  void set_format(int linktype, bool nano, int poll_ms) {
     linktype_ = static_cast<std::uint32_t>(linktype);
     nano_ = nano;
+    poll_ms_ = poll_ms;
   }
 
  private:
@@ -72,6 +87,7 @@ class LiveSource final : public PacketSource {
   const std::atomic<bool>* stop_;
   std::uint32_t linktype_ = 0;
   bool nano_ = false;
+  int poll_ms_ = 200;
   std::uint64_t number_ = 0;
   std::string error_;
 };
@@ -115,9 +131,12 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o, const std::atomic<
     pcap_freecode(&prog);
     check(p.get(), set, "cannot set capture filter");
   }
+  char nb_err[PCAP_ERRBUF_SIZE] = {};
+  if (pcap_setnonblock(p.get(), 1, nb_err) != 0)
+    throw InputError("cannot capture on '" + o.interface + "': " + nb_err);
   int linktype = pcap_datalink(p.get());  // a DLT; the link decoder accepts DLT_RAW's values too
   auto src = std::make_unique<LiveSource>(std::move(p), o.interface, stop);
-  src->set_format(linktype, nano);
+  src->set_format(linktype, nano, o.poll_ms);
   return src;
 }
 

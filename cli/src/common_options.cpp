@@ -22,9 +22,23 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_flag("--no-promisc", o.input.no_promiscuous,
                "Do not put the interface into promiscuous mode")
       ->group(live);
+  cmd.add_option("-Z,--user", o.input.drop_to_user,
+                 "After opening the interface, drop root and run as USER (like tcpdump -Z)")
+      ->type_name("USER")
+      ->group(live);
   cmd.add_flag("--no-immediate", o.input.no_immediate,
                "Let the kernel batch packets (less CPU, more latency)")
       ->group(live);
+  const char* limits = "Limits";
+  cmd.add_option("--max-message-bytes", o.input.max_message_bytes,
+                 "Reject SIP messages larger than this (counted as unparseable_sip)")
+      ->check(CLI::Range(std::size_t{512}, std::size_t{64} << 20))
+      ->option_text("N (default 1048576)")
+      ->group(limits);
+  cmd.add_option("--max-headers", o.input.max_headers, "Reject SIP messages with more header lines")
+      ->check(CLI::Range(std::size_t{8}, std::size_t{65536}))
+      ->option_text("N (default 512)")
+      ->group(limits);
   const char* out = "Output";
   cmd.add_option("--color", o.color, "Colour: auto (on a terminal), always, never")
       ->transform(

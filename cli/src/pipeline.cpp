@@ -1,5 +1,7 @@
 #include "pipeline.hpp"
 
+#include "privileges.hpp"
+
 #include "sipflow/capture/file_source.hpp"
 #include "sipflow/capture/live_source.hpp"
 
@@ -48,6 +50,8 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
   RunTotals totals;
   decode::ExtractorOptions xo;
   xo.validate = in.validate;
+  xo.parse.max_message_bytes = in.max_message_bytes;
+  xo.parse.max_headers = in.max_headers;
   decode::SipExtractor extractor(xo, diag, sink);
   // One decoder for the whole run: the files of a rotated capture (tcpdump -C)
   // continue each other's fragments and streams.
@@ -61,6 +65,7 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
     lo.promiscuous = !in.no_promiscuous;
     lo.immediate = !in.no_immediate;
     auto src = capture::open_live(lo, &stop);  // InputError propagates: nothing to read
+    if (!in.drop_to_user.empty()) drop_privileges(in.drop_to_user);
     if (on_file) on_file(0, in.interface);
     if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
       ++totals.inputs_failed;
@@ -82,6 +87,7 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
       ++totals.inputs_failed;
   }
   decoder.finish(0);
+  if (stop.load()) totals.interrupted = true;
   totals.messages = extractor.messages();
   return totals;
 }

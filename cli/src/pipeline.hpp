@@ -23,7 +23,11 @@ struct InputOptions {
   int snaplen = 262144;
   bool no_promiscuous = false;
   bool no_immediate = false;
+  std::string drop_to_user;  ///< -Z: become this user once the device is open
   bool validate = true;
+  std::size_t max_message_bytes = 1u
+                                  << 20;  ///< larger SIP messages are rejected (message_too_large)
+  std::size_t max_headers = 512;          ///< more header lines are rejected (too_many_headers)
 };
 
 /// Forwards parsed messages to `next` and unparseable ones to `on_bad`.

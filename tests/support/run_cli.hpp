@@ -1,7 +1,10 @@
 #pragma once
 // Running the sipflow binary (or any command) from end-to-end tests.
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +55,39 @@ inline RunResult run(const std::vector<std::string>& args) {
   r.out = slurp(out);
   r.err = slurp(err);
   std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+/// Runs `args` directly (no shell) with stdout discarded and stderr
+/// captured; also returns the child's own peak resident set in KiB.
+struct MeasuredRun {
+  int exit_code = -1;
+  std::string err;
+  long peak_rss_kib = 0;
+};
+inline MeasuredRun run_measured(const std::vector<std::string>& args) {
+  auto err = std::filesystem::temp_directory_path() / ("sipflow_m_" + std::to_string(::getpid()));
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(null, 1);
+    ::dup2(e, 2);
+    std::vector<char*> argv;
+    for (const auto& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  MeasuredRun r;
+  int status = 0;
+  rusage ru{};
+  ::wait4(pid, &status, 0, &ru);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.peak_rss_kib = ru.ru_maxrss;
+  r.err = slurp(err);
   std::filesystem::remove(err);
   return r;
 }
