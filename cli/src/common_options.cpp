@@ -29,6 +29,9 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_flag("--no-immediate", o.input.no_immediate,
                "Let the kernel batch packets (less CPU, more latency)")
       ->group(live);
+  cmd.add_flag("--validate", o.input.validate,
+               "Check every message against RFC 3261 rules and count what breaks them "
+               "(always on for messages)");
   const char* limits = "Limits";
   cmd.add_option("--max-message-bytes", o.input.max_message_bytes,
                  "Reject SIP messages larger than this (counted as unparseable_sip)")

@@ -160,7 +160,10 @@ class MessagesCommand final : public Command {
                   "method | status+reason, call_id, cseq, ...)");
     return cmd;
   }
-  int run(const std::atomic<bool>& stop) override { return run_messages(o_, stop); }
+  int run(const std::atomic<bool>& stop) override {
+    o_.input.validate = true;  // a message listing says what is wrong with each message
+    return run_messages(o_, stop);
+  }
 
  private:
   CommonOptions o_;

@@ -24,7 +24,7 @@ struct InputOptions {
   bool no_promiscuous = false;
   bool no_immediate = false;
   std::string drop_to_user;  ///< -Z: become this user once the device is open
-  bool validate = true;
+  bool validate = false;     ///< run decode::validate() on every message and count findings
   std::size_t max_message_bytes = 1u
                                   << 20;  ///< larger SIP messages are rejected (message_too_large)
   std::size_t max_headers = 512;          ///< more header lines are rejected (too_many_headers)

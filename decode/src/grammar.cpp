@@ -1,6 +1,7 @@
 #include "sipflow/decode/grammar.hpp"
 
 #include <charconv>
+#include <functional>
 
 #include "sipflow/decode/chars.hpp"
 
@@ -267,13 +268,20 @@ Result<Via> parse_via(std::string_view text) {
   bool v6 = false;
   if (has_whitespace(sent_by) || !split_hostport(sent_by, v.host, v.port, v6))
     return fail("bad_via");
-  v.branch = find_param(v.params, "branch").value_or(std::string_view{});
-  v.received = find_param(v.params, "received").value_or(std::string_view{});
-  v.maddr = find_param(v.params, "maddr").value_or(std::string_view{});
-  if (auto rport = find_param(v.params, "rport")) {
-    v.has_rport = true;
-    v.rport = *rport;
-  }
+  // One pass over the parameters for the four that matter.
+  for_each_param(v.params, [&v](std::string_view pname, std::optional<std::string_view> value) {
+    std::string_view val = value.value_or(std::string_view{});
+    if (v.branch.empty() && iequals(pname, "branch")) {
+      v.branch = val;
+    } else if (v.received.empty() && iequals(pname, "received")) {
+      v.received = val;
+    } else if (v.maddr.empty() && iequals(pname, "maddr")) {
+      v.maddr = val;
+    } else if (!v.has_rport && iequals(pname, "rport")) {
+      v.has_rport = true;
+      v.rport = val;
+    }
+  });
   return v;
 }
 
@@ -324,37 +332,23 @@ Result<MediaType> parse_media_type(std::string_view text) {
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
-  std::string_view s = params;
-  while (!s.empty()) {
-    std::size_t semi = s.find(';');
-    if (semi == std::string_view::npos) break;
-    s.remove_prefix(semi + 1);
-    // The element runs to the next ';' outside quotes.
-    std::size_t end = 0;
-    bool quoted = false;
-    for (; end < s.size(); ++end) {
-      if (s[end] == '\\' && quoted) {
-        ++end;
-      } else if (s[end] == '"') {
-        quoted = !quoted;
-      } else if (s[end] == ';' && !quoted) {
-        break;
-      }
-    }
-    if (end > s.size()) end = s.size();
-    std::string_view item = s.substr(0, end);
-    std::size_t eq = item.find('=');
-    std::string_view pname = trim(item.substr(0, eq));
-    if (iequals(pname, name)) {
-      if (eq == std::string_view::npos) return std::string_view{};
-      return unquote(trim(item.substr(eq + 1)));
-    }
-    s.remove_prefix(end);
-  }
-  return std::nullopt;
+  std::optional<std::string_view> found;
+  for_each_param(params, [&](std::string_view pname, std::optional<std::string_view> value) {
+    if (found || !iequals(pname, name)) return;
+    found = value ? *value : std::string_view{};
+  });
+  return found;
 }
 
 std::optional<std::string_view> CommaList::next() noexcept {
+  // Most values hold one element and no quotes: take them whole.
+  if (!rest_.empty() && rest_.find(',') == std::string_view::npos &&
+      rest_.find('"') == std::string_view::npos) {
+    std::string_view item = trim(rest_);
+    rest_ = {};
+    if (!item.empty()) return item;
+    return std::nullopt;
+  }
   while (!rest_.empty()) {
     std::size_t i = 0;
     bool quoted = false;
@@ -388,6 +382,45 @@ std::optional<std::string_view> CommaList::next() noexcept {
 std::string_view first_element(std::string_view text) noexcept {
   CommaList list(text);
   return list.next().value_or(std::string_view{});
+}
+
+void for_each_param(
+    std::string_view params,
+    const std::function<void(std::string_view, std::optional<std::string_view>)>& f) {
+  bool quotes = params.find('"') != std::string_view::npos;
+  std::size_t semi = params.find(';');
+  while (semi != std::string_view::npos) {
+    std::size_t begin = semi + 1;
+    std::size_t end = begin;
+    if (!quotes) {
+      end = params.find(';', begin);
+      if (end == std::string_view::npos) end = params.size();
+    } else {  // the element runs to the next ';' outside quotes
+      bool quoted = false;
+      for (; end < params.size(); ++end) {
+        char c = params[end];
+        if (c == '\\' && quoted) {
+          ++end;
+        } else if (c == '"') {
+          quoted = !quoted;
+        } else if (c == ';' && !quoted) {
+          break;
+        }
+      }
+      if (end > params.size()) end = params.size();
+    }
+    std::string_view item = params.substr(begin, end - begin);
+    std::size_t eq = item.find('=');
+    std::string_view pname = trim(item.substr(0, eq));
+    if (!pname.empty()) {
+      if (eq == std::string_view::npos) {
+        f(pname, std::nullopt);
+      } else {
+        f(pname, unquote(trim(item.substr(eq + 1))));
+      }
+    }
+    semi = end < params.size() ? end : std::string_view::npos;
+  }
 }
 
 }  // namespace sipflow::decode

@@ -112,13 +112,15 @@ static_assert(canonical_names_in_id_order(), "kNames must list canonical names i
 
 constexpr std::size_t kSlots = 512;  // power of two, well above 2x the names
 
+// A cheap hash of length and three lower-cased characters: header names
+// differ there, and this runs for every header line of every message.
 constexpr std::uint32_t hash_lower(std::string_view s) noexcept {
-  std::uint32_t h = 2166136261u;  // FNV-1a over the lower-cased bytes
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(to_lower(c));
-    h *= 16777619u;
-  }
-  return h;
+  auto at = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(to_lower(s[i])));
+  };
+  std::size_t n = s.size();
+  return static_cast<std::uint32_t>(n) * 97u + at(0) * 31u + at(n - 1) * 7u + at(n / 2) * 3u +
+         (n > 3 ? at(3) : 0u);
 }
 
 // Open addressing, linear probing; slot value = index into kNames + 1.

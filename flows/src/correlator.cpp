@@ -50,6 +50,8 @@ struct Parsed {
   Method method = Method::Other;  // request method, or the CSeq method of a response
   std::string_view from_tag;
   std::string_view to_tag;
+  std::optional<decode::NameAddr> from;
+  std::optional<decode::NameAddr> to;
   std::optional<decode::Via> via;
 };
 
@@ -186,10 +188,14 @@ bool Correlator::Impl::parse(const decode::SipMessage& m, Parsed& p) {
   if (p.call_id.empty() || !cseq) return false;
   p.cseq = *cseq;
   p.method = method_of(m.is_request() ? m.method() : cseq->method);
-  auto from = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::From)));
-  auto to = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::To)));
-  p.from_tag = from ? from->tag : std::string_view{};
-  p.to_tag = to ? to->tag : std::string_view{};
+  if (auto from = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::From)))) {
+    p.from = *from;
+    p.from_tag = from->tag;
+  }
+  if (auto to = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::To)))) {
+    p.to = *to;
+    p.to_tag = to->tag;
+  }
   auto via = decode::parse_via(decode::first_element(m.first(decode::HeaderId::Via)));
   if (via) p.via = *via;
   return true;
@@ -218,14 +224,14 @@ OpenCall& Correlator::Impl::open(const Parsed& p, const decode::MessageMeta& met
     c.caller = meta.dst;
     c.callee = meta.src;
   }
-  if (auto from = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::From)))) {
-    c.from = std::string(from->uri.text);
-    c.from_display = std::string(from->display);
-    c.from_tag = std::string(from->tag);
+  if (p.from) {
+    c.from = std::string(p.from->uri.text);
+    c.from_display = std::string(p.from->display);
+    c.from_tag = std::string(p.from->tag);
   }
-  if (auto to = decode::parse_name_addr(decode::first_element(m.first(decode::HeaderId::To)))) {
-    c.to = std::string(to->uri.text);
-    c.to_display = std::string(to->display);
+  if (p.to) {
+    c.to = std::string(p.to->uri.text);
+    c.to_display = std::string(p.to->display);
   }
   c.state = CallState::Setup;
   oc->group = std::make_shared<Group>(Group{c.call_id, c.start, {oc.get()}});

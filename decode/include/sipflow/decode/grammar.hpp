@@ -4,6 +4,7 @@
 // as it does. None of these allocate.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -100,6 +101,12 @@ std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t m
 /// The value of parameter `name` in ";a=b;c;d="q"" (name case-insensitive;
 /// quotes removed). "" for a flag parameter; nullopt when absent.
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
+
+/// Calls `f(name, value)` for each ";name[=value]" in `params` (value
+/// trimmed and unquoted; nullopt for a flag parameter), in order.
+void for_each_param(
+    std::string_view params,
+    const std::function<void(std::string_view, std::optional<std::string_view>)>& f);
 
 /// Splits a header value at top-level commas (outside quotes and <>), the
 /// way multi-value headers are written (RFC 3261 §7.3.1). Empty elements
