@@ -10,6 +10,13 @@ std::string_view as_text(std::span<const std::uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};  // bytes viewed as chars, no copy
 }
 
+// True when s[from - 2, end) holds an empty line: the header block may have ended.
+bool has_blank_line(std::string_view s, std::size_t from) {
+  from = from > 2 ? from - 2 : 0;
+  return s.find("\n\n", from) != std::string_view::npos ||
+         s.find("\n\r\n", from) != std::string_view::npos;
+}
+
 }  // namespace
 
 void SipExtractor::on_payload(const capture::Payload& p) {
@@ -24,6 +31,7 @@ void SipExtractor::on_payload(const capture::Payload& p) {
       if (it != streams_.end()) {
         it->second.buffer.clear();
         it->second.synced = false;
+        it->second.progress = {};
       }
       return;
     }
@@ -75,8 +83,11 @@ void SipExtractor::stream_data(const capture::Payload& p, const MessageMeta& met
         break;  // need a whole line
       std::size_t start = find_start_line(rest);
       if (start == std::string_view::npos) {
+        // No start line among the complete lines. The last line may still be
+        // one whose end has not arrived (a segment can end anywhere): keep it.
+        std::size_t last_nl = rest.rfind('\n');
         diag_.skipped("non_sip_stream_bytes", p.frame);
-        pos = s.buffer.size();
+        pos += last_nl == std::string_view::npos ? rest.size() : last_nl + 1;
         s.synced = false;
         break;
       }
@@ -85,8 +96,23 @@ void SipExtractor::stream_data(const capture::Payload& p, const MessageMeta& met
       rest.remove_prefix(start);
       s.synced = true;
     }
-    FrameResult f = frame_message(rest, options_.parse.max_message_bytes);
-    if (f.status == FrameStatus::NeedMore) break;
+    // A partial message left at the start of the buffer by the last segment:
+    // wait for its body, or for an empty line, before framing it again.
+    const std::size_t max_message = options_.parse.max_message_bytes;
+    FrameProgress& progress = s.progress;
+    if (pos != 0) progress = {};
+    if (progress.total > rest.size()) break;
+    if (progress.total == 0 && progress.scanned > 0 && rest.size() <= max_message &&
+        !has_blank_line(rest, progress.scanned)) {
+      progress.scanned = rest.size();
+      break;
+    }
+    FrameResult f = frame_message(rest, max_message);
+    if (f.status == FrameStatus::NeedMore) {
+      progress = {rest.size(), f.length};  // rest starts the buffer once `pos` is erased
+      break;
+    }
+    progress = {};
     if (f.status == FrameStatus::Invalid) {
       diag_.skipped("unparseable_sip", p.frame);
       sink_.on_unparseable(meta, rest.substr(0, 200), f.error);
@@ -102,6 +128,7 @@ void SipExtractor::stream_data(const capture::Payload& p, const MessageMeta& met
     diag_.limit("stream_buffer_limit", p.frame);
     s.buffer.clear();
     s.synced = false;
+    s.progress = {};
   }
 }
 

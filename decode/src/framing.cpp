@@ -45,7 +45,7 @@ FrameResult frame_message(std::string_view b, std::size_t max_message) noexcept 
   }
   std::size_t total = pos + content_length;
   if (total > max_message) return {FrameStatus::Invalid, 0, {"message_too_large", 0}};
-  if (b.size() < total) return {FrameStatus::NeedMore, 0, {}};
+  if (b.size() < total) return {FrameStatus::NeedMore, total, {}};
   return {FrameStatus::Complete, total, {}};
 }
 

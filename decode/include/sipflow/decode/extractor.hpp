@@ -57,9 +57,17 @@ class SipExtractor final : public capture::PayloadSink {
   std::uint64_t messages() const noexcept { return messages_; }
 
  private:
+  /// How far framing got with the partial message at the start of a stream's
+  /// buffer, so that the next segment does not read its headers again
+  /// (segments of a few bytes would make that O(n^2)).
+  struct FrameProgress {
+    std::size_t scanned = 0;  // buffer[0, scanned) holds no end of the header block
+    std::size_t total = 0;    // headers complete: the message's size
+  };
   struct Stream {
     std::string buffer;
     bool synced = true;  // false after a gap: skip to the next start line
+    FrameProgress progress;
   };
   void datagram(const capture::Payload& p, const MessageMeta& meta);
   void stream_data(const capture::Payload& p, const MessageMeta& meta);

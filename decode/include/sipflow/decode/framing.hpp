@@ -16,7 +16,8 @@ enum class FrameStatus : unsigned char { Complete, NeedMore, Invalid };
 
 struct FrameResult {
   FrameStatus status = FrameStatus::NeedMore;
-  std::size_t length = 0;  ///< Complete: bytes of the first message (headers + body)
+  std::size_t length = 0;  ///< Complete: bytes of the first message (headers + body);
+                           ///< NeedMore: the same once the headers are complete, else 0
   Error error{};           ///< Invalid: why (bad_content_length, message_too_large)
 };
 
