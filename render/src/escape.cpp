@@ -85,9 +85,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {  // fast path: plain ASCII
-      out.push_back(static_cast<char>(c));
-      ++i;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {  // fast path: a run of plain ASCII
+      std::size_t j = i + 1;
+      while (j < s.size()) {
+        auto d = static_cast<unsigned char>(s[j]);
+        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        ++j;
+      }
+      out.append(s.data() + i, j - i);
+      i = j;
       continue;
     }
     std::size_t len;
@@ -230,8 +236,19 @@ std::size_t display_width(std::string_view s) {
     std::size_t len;
     char32_t cp = decode_utf8(s, i, len);
     i += len;
+    // Count what append_terminal_safe() shows, escapes included: a width
+    // taken from the raw character would misalign every column after it.
     if (cp == kInvalid) {
       w += 4;  // shown as \xNN
+    } else if (cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x1B) {
+      w += 2;  // \t \r \n \e
+    } else if (cp < 0x20 || cp == 0x7F) {
+      w += 4;  // \xNN
+    } else if ((cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp)) {
+      std::size_t digits = 1;
+      while (cp >> (4 * digits))
+        ++digits;
+      w += 4 + digits;  // \u{NNNN}
     } else if (cp >= 0x300 && cp <= 0x36F) {
       // combining marks take no column
     } else {
