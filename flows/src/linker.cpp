@@ -64,9 +64,19 @@ void Linker::link(OpenCall& a, OpenCall& b, std::string_view signal) {
   add(a, b);
   add(b, a);
   if (a.group == b.group) return;
-  // Merge the later-starting group into the earlier one; its first leg names the group.
+  // Merge the later-starting group into the earlier one; its first leg names
+  // the group. `a` is the call being correlated now, so on a tie `b`'s group
+  // was there first.
   std::shared_ptr<Group> keep = a.group, drop = b.group;
-  if (drop->start < keep->start) std::swap(keep, drop);
+  if (drop->start <= keep->start) std::swap(keep, drop);
+  // Move the smaller member list, keeping the name chosen above: moving the
+  // larger one (a capture whose times go backwards) costs O(calls) per link,
+  // O(calls^2) for a capture of linked calls.
+  if (drop->open_members.size() > keep->open_members.size()) {
+    drop->id = keep->id;
+    drop->start = keep->start;
+    std::swap(keep, drop);
+  }
   for (OpenCall* m : drop->open_members) {
     m->group = keep;
     keep->open_members.push_back(m);
