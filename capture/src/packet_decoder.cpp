@@ -2,77 +2,64 @@
 
 #include <algorithm>
 
+#include "decoder_internal.hpp"
 #include "sipflow/capture/byte_reader.hpp"
+#include "sipflow/capture/hep.hpp"
+#include "tcp_tracker.hpp"
 
 namespace sipflow::capture {
+
+using namespace detail;  // protocol numbers
+
 namespace {
 
-// LINKTYPE_* values (https://www.tcpdump.org/linktypes.html) and the DLT_
-// numbers some writers put in files instead.
-enum Linktype : std::uint32_t {
-  kNull = 0,
-  kEthernet = 1,
-  kRawDlt12 = 12,
-  kRawDlt14 = 14,
-  kRaw = 101,
-  kLoop = 108,
-  kLinuxSll = 113,
-  kIpv4 = 228,
-  kIpv6 = 229,
-  kLinuxSll2 = 276,
-};
+bool contains(const std::vector<std::uint16_t>& ports, std::uint16_t port) {
+  return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
 
-enum EtherType : std::uint16_t {
-  kEthIpv4 = 0x0800,
-  kEthIpv6 = 0x86DD,
-  kEthVlan = 0x8100,
-  kEthQinQ = 0x88A8,
-  kEthQinQOld = 0x9100,
-  kEthMpls = 0x8847,
-  kEthMplsMulticast = 0x8848,
-  kEthTransparentBridging = 0x6558,  // GRE carrying Ethernet (NVGRE, gretap)
-  kEthErspan2 = 0x88BE,
-  kEthErspan3 = 0x22EB,
-};
-
-enum IpProto : std::uint8_t {
-  kIpHopByHop = 0,
-  kIpInIp = 4,
-  kTcp = 6,
-  kUdp = 17,
-  kIpv6InIp = 41,
-  kIpv6Routing = 43,
-  kIpv6Fragment = 44,
-  kGre = 47,
-  kAh = 51,
-  kIpv6NoNext = 59,
-  kIpv6DestOpts = 60,
-  kSctp = 132,
-  kIpv6Mobility = 135,
-  kIpv6Hip = 139,
-  kIpv6Shim6 = 140,
+// Discards what is delivered when the caller has nowhere to put it.
+class NullSink final : public PayloadSink {
+ public:
+  void on_payload(const Payload&) override {}
 };
 
 }  // namespace
 
-struct PacketDecoder::Context {
-  const Frame& frame;
-  PayloadSink& sink;
-  int depth = 0;
-  bool truncated = false;
-};
-
 PacketDecoder::PacketDecoder(DecoderOptions options, Diagnostics& diag)
-    : options_(std::move(options)), diag_(diag), fragments_(options_.fragments, diag) {}
+    : options_(std::move(options)),
+      diag_(diag),
+      fragments_(options_.fragments, diag),
+      tcp_(std::make_unique<detail::TcpTracker>(options_, diag)),
+      sctp_(options_.sctp, diag) {}
+
+PacketDecoder::~PacketDecoder() = default;
+
+void PacketDecoder::set_conversation_sink(ConversationSink* sink) noexcept {
+  tcp_->set_conversation_sink(sink);
+}
 
 void PacketDecoder::decode(const Frame& frame, PayloadSink& sink) {
+  tcp_->advance(frame.ts, frame.number, sink);
   Context c{frame, sink};
   c.truncated = frame.data.size() < frame.wire_len;
   link(c, frame.linktype, frame.data);
 }
 
-void PacketDecoder::finish(std::uint64_t last_frame) {
+void PacketDecoder::expire(Timestamp now, PayloadSink& sink) {
+  tcp_->advance(now, 0, sink);
+  sctp_.expire(now, 0);
+  fragments_.expire(now, 0);
+}
+
+void PacketDecoder::finish(std::uint64_t last_frame, PayloadSink& sink) {
   fragments_.drop_all(last_frame);
+  tcp_->finish(last_frame, sink);
+  sctp_.finish(last_frame);
+}
+
+void PacketDecoder::finish(std::uint64_t last_frame) {
+  NullSink discard;
+  finish(last_frame, discard);
 }
 
 bool PacketDecoder::enter_tunnel(Context& c) {
@@ -116,6 +103,9 @@ void PacketDecoder::link(Context& c, std::uint32_t linktype, std::span<const std
       if (!r.ok()) break;
       return ethertype(c, proto, r.rest());
     }
+    case kLinktypeHepDatagram:  // open_hep_listener(): the frame is one HEP packet
+      if (!hep(c, d, true)) diag_.skipped("not_hep", c.frame.number);
+      return;
     case kLinuxSll2: {
       // protocol 2, reserved 2, interface index 4, ARPHRD 2, packet type 1, address length 1,
       // address 8
@@ -168,36 +158,6 @@ void PacketDecoder::ethertype(Context& c, std::uint16_t type, std::span<const st
     default:
       diag_.info("non_ip_frame", c.frame.number);
       return;
-  }
-  diag_.skipped("truncated_frame", c.frame.number);
-}
-
-void PacketDecoder::mpls(Context& c, std::span<const std::uint8_t> d) {
-  ByteReader r(d);
-  for (int labels = 0;; ++labels) {  // RFC 3032: 4-byte entries until bottom-of-stack
-    std::uint32_t entry = r.be32();
-    if (!r.ok()) {
-      diag_.skipped("truncated_frame", c.frame.number);
-      return;
-    }
-    if (!enter_tunnel(c)) return;
-    if (entry & 0x100) break;
-  }
-  auto rest = r.rest();
-  if (rest.empty()) {
-    diag_.skipped("truncated_frame", c.frame.number);
-    return;
-  }
-  // MPLS does not say what it carries; the first nibble does (RFC 4385).
-  switch (rest[0] >> 4) {
-    case 4:
-    case 6:
-      return ip_by_version(c, rest);
-    case 0:  // pseudowire control word, then Ethernet
-      if (rest.size() < 4) break;
-      return ethernet(c, rest.subspan(4));
-    default:
-      return ethernet(c, rest);  // Ethernet pseudowire without control word
   }
   diag_.skipped("truncated_frame", c.frame.number);
 }
@@ -368,6 +328,15 @@ void PacketDecoder::ip_payload(Context& c, const IpAddress& src, const IpAddress
   switch (protocol) {
     case kUdp:
       return udp(c, src, dst, d);
+    case kTcp: {
+      // Payload bytes the snaplen cut off (assumes no link-layer trailer in a
+      // truncated frame, which holds: trailers only pad short frames).
+      auto missing =
+          c.truncated ? c.frame.wire_len - static_cast<std::uint32_t>(c.frame.data.size()) : 0u;
+      return tcp_->segment(src, dst, d, missing, c.frame.number, c.frame.ts, c.sink);
+    }
+    case kSctp:
+      return sctp_.packet(src, dst, d, c.frame.number, c.frame.ts, c.truncated, c.sink);
     case kIpInIp:
     case kIpv6InIp:
       if (!enter_tunnel(c)) return;
@@ -376,45 +345,9 @@ void PacketDecoder::ip_payload(Context& c, const IpAddress& src, const IpAddress
       if (!enter_tunnel(c)) return;
       return gre(c, d);
     default:
-      diag_.info("non_udp_packet", c.frame.number);
+      diag_.info("non_sip_transport", c.frame.number);
       return;
   }
-}
-
-void PacketDecoder::gre(Context& c, std::span<const std::uint8_t> d) {
-  ByteReader r(d);
-  std::uint16_t flags = r.be16();
-  std::uint16_t proto = r.be16();
-  if ((flags & 0x7) != 0) {  // version 1 is PPTP's enhanced GRE, which carries PPP
-    diag_.info("non_ip_frame", c.frame.number);
-    return;
-  }
-  bool checksum = flags & 0x8000, key = flags & 0x2000, seq = flags & 0x1000;
-  r.skip((checksum ? 4u : 0u) + (key ? 4u : 0u) + (seq ? 4u : 0u));
-  if (!r.ok()) {
-    diag_.skipped("truncated_frame", c.frame.number);
-    return;
-  }
-  auto rest = r.rest();
-  switch (proto) {
-    case kEthTransparentBridging:
-      return ethernet(c, rest);
-    case kEthErspan2:
-      // ERSPAN type I has no sequence number and no header; type II has an 8-byte header.
-      if (!seq) return ethernet(c, rest);
-      if (rest.size() < 8) break;
-      return ethernet(c, rest.subspan(8));
-    case kEthErspan3: {
-      // 12-byte header; the O flag (bit 0 of byte 11) adds an 8-byte platform sub-header.
-      if (rest.size() < 12) break;
-      std::size_t skip = (rest[11] & 0x01) ? 20 : 12;
-      if (rest.size() < skip) break;
-      return ethernet(c, rest.subspan(skip));
-    }
-    default:
-      return ethertype(c, proto, rest);
-  }
-  diag_.skipped("truncated_frame", c.frame.number);
 }
 
 void PacketDecoder::udp(Context& c, const IpAddress& src, const IpAddress& dst,
@@ -443,12 +376,14 @@ void PacketDecoder::udp(Context& c, const IpAddress& src, const IpAddress& dst,
   } else {
     rest = rest.first(len - 8u);
   }
-  const auto& vx = options_.vxlan_ports;
-  if (std::find(vx.begin(), vx.end(), dport) != vx.end() && rest.size() >= 8 && (rest[0] & 0x08)) {
+  if (contains(options_.vxlan_ports, dport) && rest.size() >= 8 && (rest[0] & 0x08)) {
     // VXLAN (RFC 7348): flags with the I bit, 3 reserved, VNI 3, reserved 1, then Ethernet.
     if (!enter_tunnel(c)) return;
     return ethernet(c, rest.subspan(8));
   }
+  // HEP: on its ports (v1/v2/v3), or anywhere by the HEPv3 magic.
+  bool hep_port = contains(options_.hep_ports, dport) || contains(options_.hep_ports, sport);
+  if ((hep_port || looks_like_hep3(rest)) && hep(c, rest, hep_port)) return;
   Payload p;
   p.frame = c.frame.number;
   p.ts = c.frame.ts;
@@ -459,6 +394,12 @@ void PacketDecoder::udp(Context& c, const IpAddress& src, const IpAddress& dst,
   p.truncated = truncated;
   p.bytes = rest;
   c.sink.on_payload(p);
+}
+
+bool PacketDecoder::hep(Context& c, std::span<const std::uint8_t> d, bool by_port) {
+  // Only HEPv3 has a magic; v1/v2 are tried on the HEP ports alone.
+  if (!by_port && !looks_like_hep3(d)) return false;
+  return deliver_hep(d, c.frame.number, c.frame.ts, diag_, c.sink);
 }
 
 }  // namespace sipflow::capture

@@ -59,7 +59,7 @@ std::string_view state_color(const Palette& p, flows::CallState s) {
   }
 }
 
-class CallPrinter final : public flows::CallSink {
+class CallPrinter final : public flows::CallSink, public capture::ConversationSink {
  public:
   CallPrinter(const CommonOptions& common, const flows::CallFilter& filter, std::string sort,
               Output& out)
@@ -83,6 +83,17 @@ class CallPrinter final : public flows::CallSink {
       return;
     }
     rows_.push_back(row_of(c));
+  }
+
+  // TLS connections cannot be read without keys; list them rather than stay silent.
+  void on_encrypted(const capture::EncryptedConversation& c) override {
+    if (common_.json) {
+      render::append_conversation_json(out_.buffer(), c);
+      out_.buffer().push_back('\n');
+      out_.maybe_flush();
+    } else {
+      encrypted_.push_back(render::describe_conversation(c));
+    }
   }
 
   void finish() {
@@ -216,6 +227,11 @@ class CallPrinter final : public flows::CallSink {
     }
     if (!parts.empty()) summary += ": " + parts;
     b += summary + "\n";
+    if (!encrypted_.empty()) {
+      b += fmt::format("\n{} encrypted conversation{} (SIP over TLS cannot be read without keys):\n",
+                       encrypted_.size(), encrypted_.size() == 1 ? "" : "s");
+      for (const auto& e : encrypted_) b += "  " + e + "\n";
+    }
   }
 
   const CommonOptions& common_;
@@ -224,6 +240,7 @@ class CallPrinter final : public flows::CallSink {
   Output& out_;
   std::vector<Row> rows_;
   std::vector<std::pair<Row, std::string>> json_;
+  std::vector<std::string> encrypted_;
   std::uint64_t seen_ = 0, shown_ = 0;
   std::array<std::uint64_t, 10> by_state_{};
 };
@@ -247,7 +264,8 @@ int run_calls(const CommonOptions& common, const CallOptions& calls, const std::
       [&](Timestamp now) {
         correlator.advance(now);
         out.flush();
-      });
+      },
+      &printer);
   correlator.finish();
   printer.finish();
   out.flush();

@@ -22,6 +22,9 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_flag("--no-promisc", o.input.no_promiscuous,
                "Do not put the interface into promiscuous mode")
       ->group(live);
+  cmd.add_option("--hep-listen", o.input.hep_listen,
+                 "Collect HEP (HOMER) datagrams sent to this socket, e.g. udp:127.0.0.1:9060")
+      ->type_name("udp:HOST:PORT")->group(live);
   cmd.add_option("-Z,--user", o.input.drop_to_user,
                  "After opening the interface, drop root and run as USER (like tcpdump -Z)")
       ->type_name("USER")
@@ -58,8 +61,8 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
 }
 
 void require_input(const CommonOptions& o) {
-  if (o.input.files.empty() && o.input.interface.empty()) {
-    throw CLI::ValidationError("no input: give capture FILEs or -i IFACE (see --help)");
+  if (o.input.files.empty() && o.input.interface.empty() && o.input.hep_listen.empty()) {
+    throw CLI::ValidationError("no input: give capture FILEs, -i IFACE or --hep-listen (see --help)");
   }
 }
 

@@ -3,6 +3,7 @@
 #include "privileges.hpp"
 
 #include "sipflow/capture/file_source.hpp"
+#include "sipflow/capture/hep_listener.hpp"
 #include "sipflow/capture/live_source.hpp"
 
 namespace sipflow::cli {
@@ -27,6 +28,7 @@ bool pump(capture::PacketSource& src, capture::PacketDecoder& decoder,
       continue;
     }
     if (status == capture::ReadStatus::Idle) {
+      decoder.expire(frame.ts, extractor);  // idle streams time out on a quiet network too
       if (on_idle) on_idle(frame.ts);
       continue;
     }
@@ -46,7 +48,8 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
                        const std::atomic<bool>& stop,
                        const std::function<void(const std::string&)>& report_error,
                        const std::function<void(std::uint32_t, const std::string&)>& on_file,
-                       const std::function<void(Timestamp)>& on_idle) {
+                       const std::function<void(Timestamp)>& on_idle,
+                       capture::ConversationSink* conversations) {
   RunTotals totals;
   decode::ExtractorOptions xo;
   xo.validate = in.validate;
@@ -56,6 +59,7 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
   // One decoder for the whole run: the files of a rotated capture (tcpdump -C)
   // continue each other's fragments and streams.
   capture::PacketDecoder decoder({}, diag);
+  decoder.set_conversation_sink(conversations);
 
   if (!in.interface.empty()) {
     capture::LiveOptions lo;
@@ -67,6 +71,12 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
     auto src = capture::open_live(lo, &stop);  // InputError propagates: nothing to read
     if (!in.drop_to_user.empty()) drop_privileges(in.drop_to_user);
     if (on_file) on_file(0, in.interface);
+    if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
+      ++totals.inputs_failed;
+  }
+  if (!in.hep_listen.empty()) {
+    auto src = capture::open_hep_listener(in.hep_listen, &stop);  // InputError: cannot bind
+    if (on_file) on_file(0, std::string(src->name()));
     if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
       ++totals.inputs_failed;
   }
@@ -86,7 +96,7 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
     if (!pump(*src, decoder, extractor, stop, totals, report_error, on_idle))
       ++totals.inputs_failed;
   }
-  decoder.finish(0);
+  decoder.finish(0, extractor);  // hands over what streams still hold
   if (stop.load()) totals.interrupted = true;
   totals.messages = extractor.messages();
   return totals;

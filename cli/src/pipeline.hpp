@@ -11,6 +11,7 @@
 
 #include "sipflow/capture/diagnostics.hpp"
 #include "sipflow/capture/frame.hpp"
+#include "sipflow/capture/conversation.hpp"
 #include "sipflow/capture/packet_decoder.hpp"
 #include "sipflow/decode/extractor.hpp"
 
@@ -23,6 +24,7 @@ struct InputOptions {
   int snaplen = 262144;
   bool no_promiscuous = false;
   bool no_immediate = false;
+  std::string hep_listen;           ///< collect HEP datagrams on this socket ("udp:127.0.0.1:9060")
   std::string drop_to_user;  ///< -Z: become this user once the device is open
   bool validate = false;     ///< run decode::validate() on every message and count findings
   std::size_t max_message_bytes = 1u
@@ -60,11 +62,13 @@ struct RunTotals {
 /// Reads every input in order and feeds `sink`. Problems with an input are
 /// reported through `report_error` (one line each) and the run goes on with
 /// the next. `on_file` is called before each file with its index and name;
-/// `on_idle` when a live capture is idle (with the current time).
+/// `on_idle` when a live capture is idle (with the current time);
+/// `conversations` receives the TLS connections that could not be read.
 RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::MessageSink& sink,
                        const std::atomic<bool>& stop,
                        const std::function<void(const std::string&)>& report_error,
                        const std::function<void(std::uint32_t, const std::string&)>& on_file = {},
-                       const std::function<void(Timestamp)>& on_idle = {});
+                       const std::function<void(Timestamp)>& on_idle = {},
+                       capture::ConversationSink* conversations = nullptr);
 
 }  // namespace sipflow::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sipflow/flows/q850.hpp"
+#include "sipflow/render/escape.hpp"
 #include "sipflow/render/json_writer.hpp"
 
 namespace sipflow::render {
@@ -95,6 +96,38 @@ void append_call_json(std::string& out, const flows::Call& c) {
   if (c.timed_out) w.field("timed_out", true);
   w.field("first_frame", c.first_frame);
   w.end_object();
+}
+
+void append_conversation_json(std::string& out, const capture::EncryptedConversation& c) {
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("kind", "tls");
+  w.field("client", c.client.to_string());
+  w.field("server", c.server.to_string());
+  w.field("transport", to_string(c.transport));
+  w.field("tls_version", capture::tls_version_name(c.version));
+  w.field("sni", c.sni);
+  if (!c.alpn.empty()) w.field("alpn", c.alpn);
+  time_field(w, "start", c.first_seen);
+  time_field(w, "end", c.last_seen);
+  w.field("first_frame", c.first_frame);
+  w.field("frames", c.frames);
+  w.field("bytes_client_to_server", c.bytes_client_to_server);
+  w.field("bytes_server_to_client", c.bytes_server_to_client);
+  w.end_object();
+}
+
+std::string describe_conversation(const capture::EncryptedConversation& c) {
+  std::string line = c.client.to_string() + " → " + c.server.to_string();
+  std::string version = capture::tls_version_name(c.version);
+  if (!version.empty()) line += "  " + version;
+  if (!c.sni.empty()) line += "  sni=" + terminal_safe(c.sni);
+  if (!c.alpn.empty()) line += "  alpn=" + terminal_safe(c.alpn);
+  std::uint64_t bytes = c.bytes_client_to_server + c.bytes_server_to_client;
+  line += bytes >= 10240 ? fmt::format("  {:.1f} KB", static_cast<double>(bytes) / 1024.0)
+                         : fmt::format("  {} bytes", bytes);
+  line += fmt::format("  {} frames", c.frames);
+  return line;
 }
 
 }  // namespace sipflow::render
