@@ -46,6 +46,7 @@ class Command {
 
 std::unique_ptr<Command> make_messages_command();
 std::unique_ptr<Command> make_calls_command();
+std::unique_ptr<Command> make_stats_command();
 std::unique_ptr<Command> make_flow_command();
 
 /// Adds the input and output options every subcommand shares ("--json" excluded).

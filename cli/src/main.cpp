@@ -48,6 +48,7 @@ EXAMPLES
   sipflow messages --json call.pcap | jq .   JSON Lines, one object per message
   sipflow calls call.pcap                    a table of calls, outcome and timing
   sipflow calls --status '!2xx' --json *.pcap   failed calls as JSON Lines
+  sipflow stats --fail-on '5xx>0,ser<0.95' *.pcap   response-code audit as a CI gate
   sudo sipflow calls -i eth0 -f 'port 5060'  live: calls as they finish
 
 EXIT STATUS
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_messages_command());
   commands.push_back(make_calls_command());
+  commands.push_back(make_stats_command());
   commands.push_back(make_flow_command());
 
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
