@@ -42,6 +42,11 @@ struct FlowOptions {
   bool full = false;
   bool frames = false;
   bool no_legend = false;
+  bool no_tooltips = false;
+  bool no_title = false;
+  bool autonumber = false;
+  std::vector<std::string> notes;
+  std::string rankdir = "LR";
 };
 
 // Collects the calls to draw. Calls that do not match are dropped as soon
@@ -158,6 +163,27 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
       {"delta", render::AsciiOptions::Time::Delta},
       {"none", render::AsciiOptions::Time::None}};
   ro.ascii.time = kTimes.at(o.time);
+  ro.ascii.title = !o.no_title;
+  static const std::map<std::string, render::SvgOptions::Time> kSvgTimes = {
+      {"rel", render::SvgOptions::Time::Relative}, {"abs", render::SvgOptions::Time::Absolute},
+      {"delta", render::SvgOptions::Time::Delta}, {"none", render::SvgOptions::Time::None}};
+  ro.svg.time = kSvgTimes.at(o.time);
+  ro.svg.sdp = o.sdp;
+  ro.svg.frames = o.frames;
+  ro.svg.legend = !o.no_legend;
+  ro.svg.tooltips = !o.no_tooltips;
+  ro.svg.title = !o.no_title;
+  for (const auto& n : o.notes) {
+    ro.mermaid.time_notes = ro.mermaid.time_notes || n == "time";
+    ro.mermaid.sdp_notes = ro.mermaid.sdp_notes || n == "sdp";
+  }
+  if (o.sdp) ro.mermaid.sdp_notes = true;
+  ro.mermaid.details = !o.no_legend;
+  ro.mermaid.autonumber = o.autonumber;
+  ro.mermaid.title = !o.no_title;
+  ro.dot.details = !o.no_legend;
+  ro.dot.title = !o.no_title;
+  ro.dot.left_to_right = o.rankdir == "LR";
   if (render::is_binary(format) && to_terminal) {
     throw CLI::ValidationError("--format", "binary output: give -o FILE or redirect stdout");
   }
@@ -221,7 +247,8 @@ class FlowCommand final : public Command {
  public:
   CLI::App* add_to(CLI::App& app) override {
     auto* cmd = app.add_subcommand(
-        "flow", "Draw the ladder (sequence) diagram of selected calls: ascii, json, ...");
+        "flow", "Draw the ladder (sequence) diagram of selected calls as ascii, svg, mermaid or json, "
+               "or their host topology with Graphviz (dot, dot-svg, dot-png)");
     add_common_options(*cmd, o_.common);
     const char* s = "Selecting calls";
     cmd->add_option("--index", o_.index, "The N-th call, as numbered by `sipflow calls` (1-based)")
@@ -270,8 +297,16 @@ class FlowCommand final : public Command {
     cmd->add_flag("--full", o_.full, "Include the full text of every message")->group(f);
     cmd->add_flag("--frames", o_.frames, "Show frame numbers")->group(f);
     cmd->add_flag("--no-legend", o_.no_legend,
-                  "No list of addresses and user agents under the diagram")
+                  "No addresses, user agents or colour key beside the diagram")->group(f);
+    cmd->add_flag("--no-title", o_.no_title, "No call summary above the diagram")->group(f);
+    cmd->add_flag("--no-tooltips", o_.no_tooltips,
+                  "svg: no hover tooltip with the whole message on each arrow (e.g. before sharing)")
         ->group(f);
+    cmd->add_option("--notes", o_.notes, "mermaid: add notes with time and/or sdp (comma list)")
+        ->delimiter(',')->check(CLI::IsMember({"time", "sdp"}))->option_text("time,sdp")->group(f);
+    cmd->add_flag("--autonumber", o_.autonumber, "mermaid: number the arrows")->group(f);
+    cmd->add_option("--rankdir", o_.rankdir, "dot: lay the topology out left to right (LR) or top to bottom (TB)")
+        ->check(CLI::IsMember({"LR", "TB"}))->option_text("LR|TB")->group(f);
     add_correlation_options(*cmd, o_.calls);
     return cmd;
   }
