@@ -7,7 +7,8 @@
 
 namespace sipflow::capture {
 
-BufferedInput::BufferedInput(int fd, std::size_t buffer_size) : fd_(fd), buf_(buffer_size) {}
+BufferedInput::BufferedInput(int fd, std::size_t buffer_size)
+    : fd_(fd), buf_(new std::uint8_t[buffer_size]), capacity_(buffer_size) {}
 
 BufferedInput::~BufferedInput() {
   if (fd_ > 0) ::close(fd_);
@@ -15,14 +16,21 @@ BufferedInput::~BufferedInput() {
 
 std::size_t BufferedInput::fill(std::size_t n) {
   if (available() >= n || eof_) return available();
-  if (n > buf_.size()) buf_.resize(n);
-  if (pos_ + n > buf_.size()) {  // not enough room after pos_: move the tail to the front
-    std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-    end_ -= pos_;
+  if (pos_ + n > capacity_) {  // not enough room after pos_: move the tail to the front
+    std::size_t keep = end_ - pos_;
+    if (n > capacity_) {  // a record larger than the buffer: grow it
+      std::unique_ptr<std::uint8_t[]> bigger(new std::uint8_t[n]);
+      std::memcpy(bigger.get(), buf_.get() + pos_, keep);
+      buf_ = std::move(bigger);
+      capacity_ = n;
+    } else {
+      std::memmove(buf_.get(), buf_.get() + pos_, keep);
+    }
+    end_ = keep;
     pos_ = 0;
   }
   while (available() < n && !eof_) {
-    ssize_t got = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+    ssize_t got = ::read(fd_, buf_.get() + end_, capacity_ - end_);
     if (got > 0) {
       end_ += static_cast<std::size_t>(got);
     } else if (got == 0) {

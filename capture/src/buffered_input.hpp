@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ class BufferedInput {
   /// input or on a read error, see error()).
   std::size_t fill(std::size_t n);
   /// The bytes from the current position (borrowed until the next fill()).
-  const std::uint8_t* data() const noexcept { return buf_.data() + pos_; }
+  const std::uint8_t* data() const noexcept { return buf_.get() + pos_; }
   std::size_t available() const noexcept { return end_ - pos_; }
   void consume(std::size_t n) noexcept;
   /// Offset in the input of the current position.
@@ -32,7 +33,9 @@ class BufferedInput {
 
  private:
   int fd_;
-  std::vector<std::uint8_t> buf_;
+  // Not a std::vector: resizing one zero-fills megabytes that read() overwrites.
+  std::unique_ptr<std::uint8_t[]> buf_;
+  std::size_t capacity_ = 0;
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
   std::uint64_t consumed_ = 0;

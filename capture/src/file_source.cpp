@@ -263,7 +263,10 @@ class PcapngReader final : public PacketSource {
     interfaces_.push_back(itf);
   }
 
-  std::int64_t to_ns(const Interface& itf, std::uint64_t units) const {
+  // Capture time in ns. Every timestamp sipflow hands out lies in
+  // [0, kMaxTimestampNs) so that differences never overflow; a file that
+  // claims otherwise (a huge if_tsoffset or tick count) is clamped and counted.
+  std::int64_t to_ns(const Interface& itf, std::uint64_t units) {
     u128 ns;
     if (itf.binary_resolution) {
       ns = (u128{units} * 1'000'000'000u) >> (itf.resolution > 100 ? 100 : itf.resolution);
@@ -278,7 +281,15 @@ class PcapngReader final : public PacketSource {
         div *= 10;
       ns = u128{units} / div;
     }
-    return static_cast<std::int64_t>(ns) + itf.offset_s * 1'000'000'000;
+    __extension__ using i128 = __int128;
+    constexpr i128 kMax = kMaxTimestampNs;
+    i128 total = (ns > static_cast<u128>(kMax) ? kMax : static_cast<i128>(ns)) +
+                 static_cast<i128>(itf.offset_s) * 1'000'000'000;
+    if (total < 0 || total >= kMax) {
+      diag_.warning("bad_timestamp", number_);
+      total = total < 0 ? 0 : kMax - 1;
+    }
+    return static_cast<std::int64_t>(total);
   }
 
   bool packet(std::uint32_t iface, std::uint64_t units, std::uint32_t caplen, std::uint32_t wirelen,

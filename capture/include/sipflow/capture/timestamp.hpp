@@ -8,6 +8,10 @@
 
 namespace sipflow {
 
+/// Timestamps sipflow's sources hand out lie in [0, kMaxTimestampNs) (about
+/// the year 2116), so that the difference of two never overflows.
+inline constexpr std::int64_t kMaxTimestampNs = std::int64_t{1} << 62;
+
 /// Nanoseconds since the Unix epoch, as recorded in the capture (pcap time,
 /// never the wall clock of the machine running sipflow).
 struct Timestamp {
@@ -37,9 +41,12 @@ struct fmt::formatter<sipflow::Timestamp> {
   constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
   template <class Ctx>
   auto format(const sipflow::Timestamp& t, Ctx& ctx) const {
-    std::int64_t us = t.ns >= 0 ? t.ns / 1000 : -((-t.ns + 999) / 1000);
-    std::int64_t sec = us >= 0 ? us / 1'000'000 : -((-us + 999'999) / 1'000'000);
-    std::int64_t frac = us - sec * 1'000'000;
-    return fmt::format_to(ctx.out(), "{}.{:06}", sec, frac);
+    // Truncates to microseconds toward zero; the sign is printed on its own
+    // so -0.5 s reads "-0.500000" (and the most negative value cannot overflow).
+    std::uint64_t mag =
+        t.ns < 0 ? 0 - static_cast<std::uint64_t>(t.ns) : static_cast<std::uint64_t>(t.ns);
+    std::uint64_t us = mag / 1000;
+    return fmt::format_to(ctx.out(), "{}{}.{:06}", t.ns < 0 ? "-" : "", us / 1'000'000,
+                          us % 1'000'000);
   }
 };
