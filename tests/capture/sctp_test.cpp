@@ -18,8 +18,9 @@ class SctpTest : public ::testing::Test {
  protected:
   void packet(const Bytes& b, bool truncated = false) {
     test::ExactBuffer buf(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-    r_.packet(IpAddress::v4(0x0A000001), IpAddress::v4(0x0A000002), buf.bytes(), ++frame_,
-              Timestamp{static_cast<std::int64_t>(frame_)}, truncated, rec_);
+    std::uint64_t frame = ++frame_;
+    r_.packet(IpAddress::v4(0x0A000001), IpAddress::v4(0x0A000002), buf.bytes(), frame,
+              Timestamp{static_cast<std::int64_t>(frame)}, truncated, rec_);
   }
   Diagnostics diag_;
   SctpReassembler r_{{}, diag_};
