@@ -40,7 +40,7 @@ class MessagePrinter final : public decode::MessageSink {
     w.begin_object();
     if (files_ != nullptr && files_->size() > 1) w.field("file", (*files_)[meta.file]);
     w.field("frame", meta.frame);
-    w.key("ts").raw(fmt::format("{}", meta.ts));
+    w.field("ts", meta.ts);
     src_.clear();
     meta.src.append_to(src_);
     w.field("src", std::string_view(src_));

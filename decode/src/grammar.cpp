@@ -1,7 +1,6 @@
 #include "sipflow/decode/grammar.hpp"
 
 #include <charconv>
-#include <functional>
 
 #include "sipflow/decode/chars.hpp"
 
@@ -269,19 +268,20 @@ Result<Via> parse_via(std::string_view text) {
   if (has_whitespace(sent_by) || !split_hostport(sent_by, v.host, v.port, v6))
     return fail("bad_via");
   // One pass over the parameters for the four that matter.
-  for_each_param(v.params, [&v](std::string_view pname, std::optional<std::string_view> value) {
-    std::string_view val = value.value_or(std::string_view{});
-    if (v.branch.empty() && iequals(pname, "branch")) {
+  ParamList params(v.params);
+  while (auto p = params.next()) {
+    std::string_view val = p->value.value_or(std::string_view{});
+    if (v.branch.empty() && iequals(p->name, "branch")) {
       v.branch = val;
-    } else if (v.received.empty() && iequals(pname, "received")) {
+    } else if (v.received.empty() && iequals(p->name, "received")) {
       v.received = val;
-    } else if (v.maddr.empty() && iequals(pname, "maddr")) {
+    } else if (v.maddr.empty() && iequals(p->name, "maddr")) {
       v.maddr = val;
-    } else if (!v.has_rport && iequals(pname, "rport")) {
+    } else if (!v.has_rport && iequals(p->name, "rport")) {
       v.has_rport = true;
       v.rport = val;
     }
-  });
+  }
   return v;
 }
 
@@ -332,18 +332,16 @@ Result<MediaType> parse_media_type(std::string_view text) {
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
-  std::optional<std::string_view> found;
-  for_each_param(params, [&](std::string_view pname, std::optional<std::string_view> value) {
-    if (found || !iequals(pname, name)) return;
-    found = value ? *value : std::string_view{};
-  });
-  return found;
+  ParamList list(params);
+  while (auto p = list.next()) {
+    if (iequals(p->name, name)) return p->value.value_or(std::string_view{});
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string_view> CommaList::next() noexcept {
-  // Most values hold one element and no quotes: take them whole.
-  if (!rest_.empty() && rest_.find(',') == std::string_view::npos &&
-      rest_.find('"') == std::string_view::npos) {
+  // Most values hold one element: without a comma there is nothing to split.
+  if (!rest_.empty() && rest_.find(',') == std::string_view::npos) {
     std::string_view item = trim(rest_);
     rest_ = {};
     if (!item.empty()) return item;
@@ -384,21 +382,22 @@ std::string_view first_element(std::string_view text) noexcept {
   return list.next().value_or(std::string_view{});
 }
 
-void for_each_param(
-    std::string_view params,
-    const std::function<void(std::string_view, std::optional<std::string_view>)>& f) {
-  bool quotes = params.find('"') != std::string_view::npos;
-  std::size_t semi = params.find(';');
-  while (semi != std::string_view::npos) {
-    std::size_t begin = semi + 1;
+ParamList::ParamList(std::string_view params) noexcept
+    : params_(params),
+      semi_(params.find(';')),
+      quotes_(params.find('"') != std::string_view::npos) {}
+
+std::optional<Param> ParamList::next() noexcept {
+  while (semi_ != std::string_view::npos) {
+    std::size_t begin = semi_ + 1;
     std::size_t end = begin;
-    if (!quotes) {
-      end = params.find(';', begin);
-      if (end == std::string_view::npos) end = params.size();
+    if (!quotes_) {
+      end = params_.find(';', begin);
+      if (end == std::string_view::npos) end = params_.size();
     } else {  // the element runs to the next ';' outside quotes
       bool quoted = false;
-      for (; end < params.size(); ++end) {
-        char c = params[end];
+      for (; end < params_.size(); ++end) {
+        char c = params_[end];
         if (c == '\\' && quoted) {
           ++end;
         } else if (c == '"') {
@@ -407,20 +406,17 @@ void for_each_param(
           break;
         }
       }
-      if (end > params.size()) end = params.size();
+      if (end > params_.size()) end = params_.size();
     }
-    std::string_view item = params.substr(begin, end - begin);
+    semi_ = end < params_.size() ? end : std::string_view::npos;
+    std::string_view item = params_.substr(begin, end - begin);
     std::size_t eq = item.find('=');
-    std::string_view pname = trim(item.substr(0, eq));
-    if (!pname.empty()) {
-      if (eq == std::string_view::npos) {
-        f(pname, std::nullopt);
-      } else {
-        f(pname, unquote(trim(item.substr(eq + 1))));
-      }
-    }
-    semi = end < params.size() ? end : std::string_view::npos;
+    std::string_view name = trim(item.substr(0, eq));
+    if (name.empty()) continue;
+    if (eq == std::string_view::npos) return Param{name, std::nullopt};
+    return Param{name, unquote(trim(item.substr(eq + 1)))};
   }
+  return std::nullopt;
 }
 
 }  // namespace sipflow::decode

@@ -144,7 +144,8 @@ HeaderId lookup_header(std::string_view name) noexcept {
   std::size_t s = hash_lower(name) & (kSlots - 1);
   while (kSlotTable[s] != 0) {
     const Name& n = kNames[kSlotTable[s] - 1];
-    if (iequals(n.text, name)) return n.id;
+    // Most senders write the canonical spelling: an exact compare first.
+    if (n.text == name || iequals(n.text, name)) return n.id;
     s = (s + 1) & (kSlots - 1);
   }
   return HeaderId::Unknown;

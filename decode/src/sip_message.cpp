@@ -162,10 +162,22 @@ Status SipMessage::parse_headers(std::size_t& pos, const ParseOptions& options) 
     }
     if (base[pos] == ' ' || base[pos] == '\t') return fail("bad_header_line", pos);
 
+    // header-name = token, then optional whitespace and the colon (RFC 3261
+    // §7.3.1). One pass over the name: it stops at the first non-token byte.
+    std::size_t begin = pos;
+    std::size_t colon = begin;
+    while (colon < size && is(base[colon], kToken))
+      ++colon;
+    std::size_t name_end = colon;
+    while (colon < size && is(base[colon], kSpace))
+      ++colon;
+    if (name_end == begin || colon >= size || base[colon] != ':') {
+      return fail("bad_header_line", begin);
+    }
+
     // A header runs to its line end, plus any following lines that start with
     // whitespace (line folding, RFC 3261 §7.3.1).
-    std::size_t begin = pos;
-    std::size_t end = line_end_at(pos);
+    std::size_t end = line_end_at(colon);
     bool folded = false;
     while (end + 1 < size && (base[end + 1] == ' ' || base[end + 1] == '\t')) {
       folded = true;
@@ -179,28 +191,20 @@ Status SipMessage::parse_headers(std::size_t& pos, const ParseOptions& options) 
       notes_.bare_lf = true;
     }
 
-    std::string_view line(base + begin, content_end - begin);
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return fail("bad_header_line", begin);
-    std::string_view name = line.substr(0, colon);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
-      name.remove_suffix(1);
-    if (!is_token(name)) return fail("bad_header_line", begin);
-
     std::size_t v = colon + 1;
-    while (v < line.size() && is(line[v], kSpace))
+    while (v < content_end && is(base[v], kSpace))
       ++v;
-    std::size_t ve = line.size();
-    while (ve > v && is(line[ve - 1], kSpace))
+    std::size_t ve = content_end;
+    while (ve > v && is(base[ve - 1], kSpace))
       --ve;
 
     HeaderField f;
-    f.id = lookup_header(name);
-    f.name = slice(begin, name.size());
+    f.id = lookup_header(std::string_view(base + begin, name_end - begin));
+    f.name = slice(begin, name_end - begin);
     if (folded) {
       // Collapse [WSP] CRLF 1*WSP into one SP in a side buffer.
       std::size_t out_off = unfolded_.size();
-      std::string_view value = line.substr(v, ve - v);
+      std::string_view value(base + v, ve - v);
       for (std::size_t i = 0; i < value.size();) {
         if (value[i] == '\r' || value[i] == '\n') {
           while (!unfolded_.empty() && unfolded_.size() > out_off &&
@@ -217,7 +221,7 @@ Status SipMessage::parse_headers(std::size_t& pos, const ParseOptions& options) 
       f.unfolded = true;
       f.value = slice(out_off, unfolded_.size() - out_off);
     } else {
-      f.value = slice(begin + v, ve - v);
+      f.value = slice(v, ve - v);
     }
     if (fields_.size() >= options.max_headers) return fail("too_many_headers", begin);
     fields_.push_back(f);

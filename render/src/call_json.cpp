@@ -12,7 +12,7 @@ namespace {
 void time_field(JsonWriter& w, std::string_view key, const std::optional<Timestamp>& t) {
   w.key(key);
   if (t) {
-    w.raw(fmt::format("{}", *t));
+    w.value(*t);
   } else {
     w.null();
   }

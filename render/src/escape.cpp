@@ -1,11 +1,21 @@
 #include "sipflow/render/escape.hpp"
 
+#include <array>
 #include <cstdint>
 
 namespace sipflow::render {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+
+// Bytes a JSON string holds as they are (0x20..0x7F but " and \): the fast path.
+constexpr std::array<bool, 256> make_json_plain() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c)
+    t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}
+constexpr std::array<bool, 256> kJsonPlain = make_json_plain();
 constexpr char32_t kInvalid = 0xFFFFFFFF;
 
 // Decodes one UTF-8 sequence at s[i]; returns the code point and its length,
@@ -84,14 +94,10 @@ bool is_wide(char32_t cp) {
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {  // fast path: a run of plain ASCII
+    if (kJsonPlain[static_cast<unsigned char>(s[i])]) {  // fast path: a run of plain ASCII
       std::size_t j = i + 1;
-      while (j < s.size()) {
-        auto d = static_cast<unsigned char>(s[j]);
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+      while (j < s.size() && kJsonPlain[static_cast<unsigned char>(s[j])])
         ++j;
-      }
       out.append(s.data() + i, j - i);
       i = j;
       continue;

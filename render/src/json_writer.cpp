@@ -1,6 +1,9 @@
 #include "sipflow/render/json_writer.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <iterator>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -13,35 +16,42 @@ void JsonWriter::separate() {
     after_key_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back()) out_.push_back(',');
-    first_.back() = false;
-  }
+  if (depth_ == 0) return;
+  std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+  if ((empty_ & bit) == 0) out_.push_back(',');
+  empty_ &= ~bit;
+}
+
+void JsonWriter::open(char bracket) {
+  separate();
+  if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: containers nested too deep");
+  out_.push_back(bracket);
+  empty_ |= std::uint64_t{1} << depth_;
+  ++depth_;
+}
+
+void JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
+  if (depth_ > 0) --depth_;
 }
 
 JsonWriter& JsonWriter::begin_object() {
-  separate();
-  out_.push_back('{');
-  first_.push_back(true);
+  open('{');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
-  first_.pop_back();
+  close('}');
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
-  separate();
-  out_.push_back('[');
-  first_.push_back(true);
+  open('[');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
-  first_.pop_back();
+  close(']');
   return *this;
 }
 
@@ -61,13 +71,17 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 
 JsonWriter& JsonWriter::value(std::int64_t n) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::uint64_t n) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
   return *this;
 }
 
@@ -81,9 +95,22 @@ JsonWriter& JsonWriter::value(double d, int decimals) {
   separate();
   if (!std::isfinite(d)) {
     out_ += "null";
+    return *this;
+  }
+  // Correctly rounded like printf("%.*f"); a huge number falls back to fmt.
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, decimals);
+  if (r.ec == std::errc{}) {
+    out_.append(buf, r.ptr);
   } else {
     fmt::format_to(std::back_inserter(out_), "{:.{}f}", d, decimals);
   }
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(Timestamp t) {
+  separate();
+  fmt::format_to(std::back_inserter(out_), "{}", t);
   return *this;
 }
 

@@ -91,7 +91,7 @@ void append_stats_json(std::string& out, const flows::StatsReport& r) {
        {std::pair{"first_message", &r.first_message}, std::pair{"last_message", &r.last_message}}) {
     w.key(key);
     if (*ts) {
-      w.raw(fmt::format("{}", **ts));
+      w.value(**ts);
     } else {
       w.null();
     }
@@ -322,7 +322,12 @@ void append_stats_csv(std::string& out, const flows::StatsReport& r) {
     row.num(x.count);
   }
   for (const auto& x : r.encrypted) {
-    CsvRow(out, "encrypted").text(x.server).text(x.sni).text(x.version).num(x.conversations).num(x.bytes);
+    CsvRow(out, "encrypted")
+        .text(x.server)
+        .text(x.sni)
+        .text(x.version)
+        .num(x.conversations)
+        .num(x.bytes);
   }
   for (const auto& c : session_counts(r.sessions))
     CsvRow(out, "session").text(c.name).num(c.value);

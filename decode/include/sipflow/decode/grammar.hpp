@@ -4,7 +4,6 @@
 // as it does. None of these allocate.
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -102,11 +101,26 @@ std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t m
 /// quotes removed). "" for a flag parameter; nullopt when absent.
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
 
-/// Calls `f(name, value)` for each ";name[=value]" in `params` (value
-/// trimmed and unquoted; nullopt for a flag parameter), in order.
-void for_each_param(
-    std::string_view params,
-    const std::function<void(std::string_view, std::optional<std::string_view>)>& f);
+/// One ";name[=value]" of a parameter list.
+struct Param {
+  std::string_view name;                  ///< trimmed, never empty
+  std::optional<std::string_view> value;  ///< trimmed and unquoted; nullopt for a flag
+};
+
+/// Iterates the parameters of ";a=b;c;d="q"" in order (what comes before the
+/// first ';' is not a parameter); a ';' inside quotes does not split.
+/// Borrowed views into the text; allocates nothing.
+class ParamList {
+ public:
+  explicit ParamList(std::string_view params) noexcept;
+  /// The next parameter with a non-empty name, or nullopt at the end.
+  std::optional<Param> next() noexcept;
+
+ private:
+  std::string_view params_;
+  std::size_t semi_;  // the ';' that starts the next parameter, or npos
+  bool quotes_;       // the list has a '"' somewhere: split the slow way
+};
 
 /// Splits a header value at top-level commas (outside quotes and <>), the
 /// way multi-value headers are written (RFC 3261 §7.3.1). Empty elements

@@ -5,12 +5,16 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "sipflow/capture/timestamp.hpp"
 
 namespace sipflow::render {
 
+/// Containers nest at most kMaxDepth deep (a bug otherwise: std::logic_error).
 class JsonWriter {
  public:
+  static constexpr unsigned kMaxDepth = 64;
+
   /// Appends to `out`, which must outlive the writer.
   explicit JsonWriter(std::string& out) : out_(out) {}
 
@@ -30,6 +34,8 @@ class JsonWriter {
   JsonWriter& value(bool b);
   /// A number with `decimals` digits after the point (NaN/inf become null).
   JsonWriter& value(double d, int decimals);
+  /// Epoch seconds with microseconds, as Timestamp formats ("1700000000.123456").
+  JsonWriter& value(Timestamp t);
   JsonWriter& null();
   /// Inserts already-valid JSON text as one value.
   JsonWriter& raw(std::string_view json);
@@ -47,8 +53,11 @@ class JsonWriter {
 
  private:
   void separate();
+  void open(char bracket);
+  void close(char bracket);
   std::string& out_;
-  std::vector<bool> first_{};  // per open container: no member written yet
+  std::uint64_t empty_ = 0;  // bit d: the open container at depth d has no member yet
+  unsigned depth_ = 0;       // containers open
   bool after_key_ = false;
 };
 
