@@ -196,15 +196,17 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
       b += t;
       if (!right) b.append(pad, ' ');
     };
-    b += pal.bold();
-    for (int c = 0; c < kCols; ++c) {
-      cell(kHeaders[c], w[c], c == kDuration || c == kCode || c == kMsgs);
-      if (c + 1 < kCols) b += "  ";
+    if (!rows_.empty()) {  // no header line over an empty table
+      b += pal.bold();
+      for (int c = 0; c < kCols; ++c) {
+        cell(kHeaders[c], w[c], c == kDuration || c == kCode || c == kMsgs);
+        if (c + 1 < kCols) b += "  ";
+      }
+      while (!b.empty() && b.back() == ' ')
+        b.pop_back();
+      b += pal.reset();
+      b += '\n';
     }
-    while (!b.empty() && b.back() == ' ')
-      b.pop_back();
-    b += pal.reset();
-    b += '\n';
     for (const auto& r : rows_) {
       for (int c = 0; c < kCols; ++c) {
         if (c == kState) b += state_color(pal, r.state);
@@ -228,9 +230,11 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
     if (!parts.empty()) summary += ": " + parts;
     b += summary + "\n";
     if (!encrypted_.empty()) {
-      b += fmt::format("\n{} encrypted conversation{} (SIP over TLS cannot be read without keys):\n",
-                       encrypted_.size(), encrypted_.size() == 1 ? "" : "s");
-      for (const auto& e : encrypted_) b += "  " + e + "\n";
+      b +=
+          fmt::format("\n{} encrypted conversation{} (SIP over TLS cannot be read without keys):\n",
+                      encrypted_.size(), encrypted_.size() == 1 ? "" : "s");
+      for (const auto& e : encrypted_)
+        b += "  " + e + "\n";
     }
   }
 

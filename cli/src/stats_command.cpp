@@ -2,9 +2,9 @@
 // hosts, agents, failures, RFC 6076 session metrics — as a report, one JSON
 // object or CSV, and --fail-on thresholds for CI.
 
+#include <fmt/format.h>
 #include <map>
 #include <tuple>
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "report.hpp"
@@ -34,9 +34,10 @@ class EncryptedTally final : public capture::ConversationSink {
   }
 
  private:
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<std::uint64_t, std::uint64_t>> tally_;
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::pair<std::uint64_t, std::uint64_t>>
+      tally_;
 };
-
 
 struct StatsFlags {
   bool csv = false;

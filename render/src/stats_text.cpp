@@ -225,10 +225,11 @@ void append_stats_text(std::string& out, const flows::StatsReport& r, const Stat
   }
   section(out, st, "Warning headers", warnings);
 
-  Table encrypted = make({"SERVER", "SNI", "TLS", "CONVERSATIONS", "BYTES"}, {true, true, true, false, false});
+  Table encrypted =
+      make({"SERVER", "SNI", "TLS", "CONVERSATIONS", "BYTES"}, {true, true, true, false, false});
   for (const auto& x : r.encrypted) {
-    encrypted.add({plain(safe(x.server)), plain(safe(x.sni)), plain(safe(x.version)), num(x.conversations),
-                   num(x.bytes)});
+    encrypted.add({plain(safe(x.server)), plain(safe(x.sni)), plain(safe(x.version)),
+                   num(x.conversations), num(x.bytes)});
   }
   section(out, st, "Encrypted conversations (SIP over TLS cannot be read without keys)", encrypted);
 

@@ -123,8 +123,8 @@ TEST_P(StatsSample, TextAndCsvSayTheSameAsJson) {
             std::string::npos);
   for (const auto& line : lines(csv.out)) {
     static const std::vector<std::string> kSections = {
-        "summary", "unparseable", "method", "code",    "matrix",  "host",
-        "agent",   "failure",     "reason", "warning", "encrypted", "session", "delay"};
+        "summary", "unparseable", "method",  "code",      "matrix",  "host", "agent",
+        "failure", "reason",      "warning", "encrypted", "session", "delay"};
     std::string section = line.substr(0, line.find(','));
     EXPECT_NE(std::find(kSections.begin(), kSections.end(), section), kSections.end()) << line;
   }
