@@ -24,7 +24,8 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
       ->group(live);
   cmd.add_option("--hep-listen", o.input.hep_listen,
                  "Collect HEP (HOMER) datagrams sent to this socket, e.g. udp:127.0.0.1:9060")
-      ->type_name("udp:HOST:PORT")->group(live);
+      ->type_name("udp:HOST:PORT")
+      ->group(live);
   cmd.add_option("-Z,--user", o.input.drop_to_user,
                  "After opening the interface, drop root and run as USER (like tcpdump -Z)")
       ->type_name("USER")
@@ -45,6 +46,48 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
       ->check(CLI::Range(std::size_t{8}, std::size_t{65536}))
       ->option_text("N (default 512)")
       ->group(limits);
+  capture::DecoderOptions& d = o.input.decoder;
+  cmd.add_option("--max-flow-bytes", d.tcp.max_held_per_direction,
+                 "Out-of-order TCP bytes held per connection direction while a segment is "
+                 "missing (counted as tcp_reassembly_limit)")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 30))
+      ->option_text("N (default 1048576)")
+      ->group(limits);
+  cmd.add_option("--max-reassembly-bytes", d.fragments.max_pending_bytes,
+                 "Bytes held for reassembly in total: IP fragments, and again out-of-order "
+                 "TCP and SCTP data (the oldest is dropped and counted)")
+      ->check(CLI::Range(std::size_t{65536}, std::size_t{1} << 34))
+      ->option_text("N (default 67108864)")
+      ->group(limits);
+  cmd.add_option("--max-fragments", d.fragments.max_fragments,
+                 "Fragments per IP datagram (more are counted as fragment_limit)")
+      ->check(CLI::Range(2, 65535))
+      ->option_text("N (default 256)")
+      ->group(limits);
+  cmd.add_option("--max-connections", d.tcp.max_connections,
+                 "TCP connections tracked at once (more are counted as tcp_connection_limit)")
+      ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 24))
+      ->option_text("N (default 1048576)")
+      ->group(limits);
+  const char* ports = "Ports";
+  cmd.add_option("--hep-port", d.hep_ports,
+                 "UDP ports whose datagrams are decapsulated as HEP v1/v2/v3 (HEPv3 is also "
+                 "found on any port by its magic)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->option_text("PORT[,PORT...] (default 9060)")
+      ->group(ports);
+  cmd.add_option("--vxlan-port", d.vxlan_ports, "UDP ports decapsulated as VXLAN")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->option_text("PORT[,PORT...] (default 4789)")
+      ->group(ports);
+  cmd.add_option("--tls-port", d.tls_ports,
+                 "TCP ports counted as TLS even when the handshake was not captured")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->option_text("PORT[,PORT...] (default 5061)")
+      ->group(ports);
   const char* out = "Output";
   cmd.add_option("--color", o.color, "Colour: auto (on a terminal), always, never")
       ->transform(
@@ -62,7 +105,8 @@ void add_common_options(CLI::App& cmd, CommonOptions& o) {
 
 void require_input(const CommonOptions& o) {
   if (o.input.files.empty() && o.input.interface.empty() && o.input.hep_listen.empty()) {
-    throw CLI::ValidationError("no input: give capture FILEs, -i IFACE or --hep-listen (see --help)");
+    throw CLI::ValidationError(
+        "no input: give capture FILEs, -i IFACE or --hep-listen (see --help)");
   }
 }
 

@@ -58,7 +58,10 @@ RunTotals run_pipeline(const InputOptions& in, Diagnostics& diag, decode::Messag
   decode::SipExtractor extractor(xo, diag, sink);
   // One decoder for the whole run: the files of a rotated capture (tcpdump -C)
   // continue each other's fragments and streams.
-  capture::PacketDecoder decoder({}, diag);
+  capture::DecoderOptions dopt = in.decoder;
+  // --max-reassembly-bytes bounds IP fragments, TCP and SCTP alike.
+  dopt.tcp.max_held_total = dopt.sctp.max_pending_total = dopt.fragments.max_pending_bytes;
+  capture::PacketDecoder decoder(dopt, diag);
   decoder.set_conversation_sink(conversations);
 
   if (!in.interface.empty()) {

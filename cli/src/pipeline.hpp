@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "sipflow/capture/conversation.hpp"
 #include "sipflow/capture/diagnostics.hpp"
 #include "sipflow/capture/frame.hpp"
-#include "sipflow/capture/conversation.hpp"
 #include "sipflow/capture/packet_decoder.hpp"
 #include "sipflow/decode/extractor.hpp"
 
@@ -24,12 +24,15 @@ struct InputOptions {
   int snaplen = 262144;
   bool no_promiscuous = false;
   bool no_immediate = false;
-  std::string hep_listen;           ///< collect HEP datagrams on this socket ("udp:127.0.0.1:9060")
+  std::string hep_listen;    ///< collect HEP datagrams on this socket ("udp:127.0.0.1:9060")
   std::string drop_to_user;  ///< -Z: become this user once the device is open
   bool validate = false;     ///< run decode::validate() on every message and count findings
   std::size_t max_message_bytes = 1u
                                   << 20;  ///< larger SIP messages are rejected (message_too_large)
   std::size_t max_headers = 512;          ///< more header lines are rejected (too_many_headers)
+  /// Tunnel, HEP and TLS ports, and the reassembly limits (IP fragments, TCP,
+  /// WebSocket, SCTP).
+  capture::DecoderOptions decoder;
 };
 
 /// Forwards parsed messages to `next` and unparseable ones to `on_bad`.
