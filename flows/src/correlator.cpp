@@ -298,6 +298,7 @@ void Correlator::Impl::handle(const decode::MessageMeta& meta, const decode::Sip
   Call& c = oc.call;
   ++c.messages;
   if (meta.ts > c.last) c.last = meta.ts;
+  oc.seen = now;
   touch(oc);
 
   bool created = false;
@@ -590,7 +591,7 @@ void Correlator::Impl::expire() {
   for (std::size_t w = 0; w < kWaitKinds; ++w) {
     auto& list = waits[w];
     std::int64_t limit = timeout(static_cast<Wait>(w));
-    while (!list.empty() && now.ns - list.front()->call.last.ns > limit) {
+    while (!list.empty() && now.ns - list.front()->seen.ns > limit) {
       OpenCall& oc = *list.front();
       Call& c = oc.call;
       switch (oc.wait) {
@@ -623,7 +624,7 @@ void Correlator::Impl::expire() {
 void Correlator::Impl::evict_one(std::uint64_t frame) {
   OpenCall* oldest = nullptr;
   for (auto& list : waits) {
-    if (!list.empty() && (oldest == nullptr || list.front()->call.last < oldest->call.last)) {
+    if (!list.empty() && (oldest == nullptr || list.front()->seen < oldest->seen)) {
       oldest = list.front();
     }
   }

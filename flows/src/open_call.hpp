@@ -73,6 +73,10 @@ struct OpenCall {
   Side offer_pending = Side::None;
   std::vector<MediaInfo> initial_offer;  // offer of the initial INVITE, before any dialog
   Wait wait = Wait::Request;
+  /// The correlator's clock (the latest capture time seen) at this call's
+  /// last message: timeouts count from it, not from the message's own time,
+  /// so a file older than the one read before it does not expire at once.
+  Timestamp seen;
   std::list<OpenCall*>::iterator position;  // in the correlator's list for `wait`
   std::shared_ptr<Group> group;
   std::vector<std::string> link_tokens;  // keys this call owns in the link index

@@ -69,6 +69,17 @@ TEST(CallsCommand, RetransmissionsAreCountedPerCall) {
                                    {"INVITE", "completed", "200", "10", "3"}});
 }
 
+TEST(CallsCommand, AFileOlderThanTheOneBeforeItIsNotTimedOut) {
+  // call_busy.pcap was captured after udp_call.pcap: read first, it moves the
+  // clock past every message of the second file, whose call must still come
+  // out whole, not as one timed-out call per message.
+  auto got = calls_json("call_busy.pcap", {sample("udp_call.pcap")});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(json_field(got[0], "state").value_or("?"), "completed");
+  EXPECT_EQ(json_field(got[0], "messages").value_or("?"), "7");
+  EXPECT_EQ(json_field(got[1], "state").value_or("?"), "busy");
+}
+
 TEST(CallsCommand, CaptureDuplicatesAreNotRetransmissions) {
   auto got = calls_json("call_pcapng.pcapng");  // every packet seen on lo and on any
   ASSERT_EQ(got.size(), 1u);
