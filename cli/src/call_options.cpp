@@ -63,6 +63,12 @@ void add_correlation_options(CLI::App& cmd, CallOptions& o) {
       ->check(CLI::PositiveNumber)
       ->option_text("N (default 200000)")
       ->group(l);
+  cmd.add_option("--max-legs", o.max_legs,
+                 "Legs linked into one call at most; more are left unlinked (counted as "
+                 "link_limit)")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{100000}))
+      ->option_text("N (default 64)")
+      ->group(l);
   cmd.add_option("--linger", o.linger_s, "Seconds a finished call waits for late retransmissions")
       ->check(CLI::NonNegativeNumber)
       ->option_text("SECONDS (default 4)")
@@ -116,6 +122,7 @@ flows::CorrelatorOptions CallOptions::correlator() const {
   c.link.icid = !no_link_icid;
   c.link.replaces = !no_link_replaces;
   c.link.sdp = !no_link_sdp;
+  c.link.max_legs = max_legs;
   for (const auto& h : link_headers)
     c.link.header_names.push_back(h);
   c.link.callid_regex = link_callid_regex;

@@ -19,6 +19,7 @@ struct CallOptions {
   std::string link_callid_regex;
   bool no_link_headers = false, no_link_icid = false, no_link_replaces = false, no_link_sdp = false;
   std::size_t max_calls = 200'000;
+  std::size_t max_legs = flows::LinkOptions{}.max_legs;
   double linger_s = 4.0;
   double setup_timeout_s = 180.0;
 

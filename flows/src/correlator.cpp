@@ -119,7 +119,7 @@ struct Correlator::Impl {
         sink(s),
         observer(obs),
         self(owner),
-        linker(o.link, [this](std::string_view id) -> OpenCall* {
+        linker(o.link, d, [this](std::string_view id) -> OpenCall* {
           auto it = calls.find(id);
           return it == calls.end() ? nullptr : it->second.get();
         }) {}

@@ -46,18 +46,34 @@ std::string_view icid_of(std::string_view pcv) {
   return {};
 }
 
+// Signals one pair of legs can be linked by (a header, icid, replaces,
+// refer-to, callid-regex, sdp, with room for extra header names).
+constexpr std::size_t kSignals = 8;
+
 }  // namespace
 
-Linker::Linker(const LinkOptions& options, Lookup lookup)
-    : options_(options), lookup_(std::move(lookup)) {
+Linker::Linker(const LinkOptions& options, Diagnostics& diag, Lookup lookup)
+    : options_(options), diag_(diag), lookup_(std::move(lookup)) {
   if (!options_.callid_regex.empty()) regex_.emplace(options_.callid_regex, std::regex::ECMAScript);
 }
 
 void Linker::link(OpenCall& a, OpenCall& b, std::string_view signal) {
   if (&a == &b) return;
+  // Both bounds keep a flood of calls that share one token linear: without
+  // them every new leg scans the links of the first and joins its group.
+  if (a.group != b.group &&
+      a.group->open_members.size() + b.group->open_members.size() > options_.max_legs) {
+    diag_.limit("link_limit");
+    return;
+  }
   auto add = [&](OpenCall& x, const OpenCall& y) {
     for (const auto& l : x.call.links) {
       if (l.call_id == y.call.call_id && l.signal == signal) return;
+    }
+    // A link is recorded per signal: room for every signal to every other leg.
+    if (x.call.links.size() >= options_.max_legs * kSignals) {
+      diag_.limit("link_limit");
+      return;
     }
     x.call.links.push_back(Link{y.call.call_id, std::string(signal)});
   };

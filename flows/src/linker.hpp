@@ -24,7 +24,7 @@ class Linker {
   using Lookup = std::function<OpenCall*(std::string_view call_id)>;
 
   /// Throws std::regex_error for a bad --link-callid-regex (a usage error).
-  Linker(const LinkOptions& options, Lookup lookup);
+  Linker(const LinkOptions& options, Diagnostics& diag, Lookup lookup);
 
   void on_new_call(OpenCall& c);
   void on_request(OpenCall& c, const decode::SipMessage& m);
@@ -38,6 +38,7 @@ class Linker {
   void link(OpenCall& a, OpenCall& b, std::string_view signal);
 
   const LinkOptions& options_;
+  Diagnostics& diag_;
   Lookup lookup_;
   std::optional<std::regex> regex_;
   struct Entry {

@@ -307,6 +307,23 @@ TEST_F(LinkTest, IcidLinksLegs) {
   EXPECT_EQ(by_id("b").links[0].signal, "icid");
 }
 
+TEST_F(LinkTest, AGroupHoldsAtMostMaxLegsAndTheRestIsCounted) {
+  CorrelatorOptions o;
+  o.link.max_legs = 3;
+  o.link.sdp = false;
+  make(o);
+  for (int i = 0; i < 5; ++i)
+    leg("leg" + std::to_string(i), "P-Charging-Vector: icid-value=flood\r\n", 4000 + 2 * i,
+        0.1 * i);
+  correlator_->finish();
+  ASSERT_EQ(calls_.calls.size(), 5u);
+  EXPECT_EQ(by_id("leg2").group, "leg0");  // three legs in one group
+  EXPECT_EQ(by_id("leg3").group, "leg3");  // the fourth and fifth are not linked...
+  EXPECT_EQ(by_id("leg4").group, "leg4");
+  EXPECT_TRUE(by_id("leg4").links.empty());
+  EXPECT_EQ(diag_.get("link_limit"), 2u);  // ...and counted
+}
+
 TEST_F(LinkTest, SharedSdpAddressLinksLegsButNotWhenSwitchedOff) {
   leg("a", "", 4000, 0);
   leg("b", "", 4000, 0.1);

@@ -4,7 +4,10 @@ response: the shape of a scanner flooding a PBX. Used by the memory-bound
 test (a million distinct Call-IDs must not grow memory past the open-call
 cap). Ethernet / IPv4 / UDP, classic microsecond pcap, streamed.
 
-usage: gen_flood.py N OUT.pcap
+usage: gen_flood.py N OUT.pcap [HEADER-LINE]
+
+HEADER-LINE, e.g. "P-Charging-Vector: icid-value=x", is added to every
+request: N calls that all claim to be legs of one call.
 """
 import struct
 import sys
@@ -12,6 +15,7 @@ import sys
 
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
+    extra = sys.argv[3] + "\r\n" if len(sys.argv) > 3 else ""
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         t_us = 1_700_000_000 * 1_000_000
@@ -27,6 +31,7 @@ def main():
                 f"Call-ID: flood-{i}@10.1.0.{i % 250 + 1}\r\n"
                 f"CSeq: 1 OPTIONS\r\n"
                 f"User-Agent: friendly-scanner\r\n"
+                f"{extra}"
                 f"Content-Length: 0\r\n\r\n"
             ).encode()
             udp = struct.pack("!HHHH", 5060, 5060, 8 + len(msg), 0) + msg

@@ -24,6 +24,10 @@ struct LinkOptions {
   bool replaces = true;      ///< Replaces (RFC 3891) and Refer-To ...?Replaces=
   std::string callid_regex;  ///< ECMAScript regex; capture group 1 is the shared part ("" = off)
   bool sdp = true;           ///< the same SDP media address:port on two legs
+  /// Open legs in one linked group, and links recorded per leg; beyond
+  /// that a signal links nothing more (counted as link_limit). Real calls
+  /// have a handful of legs; thousands sharing one icid is a flood.
+  std::size_t max_legs = 64;
 };
 
 struct CorrelatorOptions {
