@@ -86,12 +86,23 @@ Dialog* find_dialog(Call& c, std::string_view a, std::string_view b) {
   return nullptr;
 }
 
-Dialog& add_dialog(Call& c, std::string_view from_tag, std::string_view to_tag, Timestamp ts) {
+// Dialogs of one call at most: a real INVITE forks to a few, a flood of
+// responses with made-up To-tags would make every lookup linear in them.
+constexpr std::size_t kMaxDialogsPerCall = 64;
+
+/// A new dialog, or nullptr (counted as dialog_limit) when the call has
+/// kMaxDialogsPerCall already.
+Dialog* add_dialog(Call& c, std::string_view from_tag, std::string_view to_tag, Timestamp ts,
+                   Diagnostics& diag, std::uint64_t frame) {
+  if (c.dialogs.size() >= kMaxDialogsPerCall) {
+    diag.limit("dialog_limit", frame);
+    return nullptr;
+  }
   Dialog& d = c.dialogs.emplace_back();
   d.from_tag = std::string(from_tag);
   d.to_tag = std::string(to_tag);
   d.created = ts;
-  return d;
+  return &d;
 }
 
 }  // namespace
@@ -458,9 +469,11 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
     if (!p.to_tag.empty() && status > 100) {
       d = find_dialog(c, p.from_tag, p.to_tag);
       if (d == nullptr && status < 300) {
-        d = &add_dialog(c, p.from_tag, p.to_tag, meta.ts);
-        d->state = SessionState::Establishing;
-        d->offer = oc.initial_offer;
+        d = add_dialog(c, p.from_tag, p.to_tag, meta.ts, diag, meta.frame);
+        if (d) {
+          d->state = SessionState::Establishing;
+          d->offer = oc.initial_offer;
+        }
       }
     }
     if (status > 100 && status < 200) {
@@ -524,10 +537,11 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
     }
     bool subscription = status < 300 && creates_dialog(t.method);
     if (subscription && !p.to_tag.empty() && !find_dialog(c, p.from_tag, p.to_tag)) {
-      Dialog& d = add_dialog(c, p.from_tag, p.to_tag, meta.ts);
-      d.state = SessionState::Established;
-      d.early = false;
-      d.confirmed = meta.ts;
+      if (Dialog* d = add_dialog(c, p.from_tag, p.to_tag, meta.ts, diag, meta.frame)) {
+        d->state = SessionState::Established;
+        d->early = false;
+        d->confirmed = meta.ts;
+      }
     }
     set_wait(oc, subscription ? Wait::Idle : Wait::Linger);
   }

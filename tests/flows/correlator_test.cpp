@@ -182,6 +182,18 @@ TEST_F(CorrelatorTest, ForkedInviteMakesOneDialogPerToTag) {
   EXPECT_EQ(c.state, CallState::InCall);
 }
 
+TEST_F(CorrelatorTest, AFloodOfToTagsStopsMakingDialogsAndIsCounted) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  for (int i = 0; i < 70; ++i)
+    send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "t" + std::to_string(i), "z9hG4bK-i"},
+         0.5 + 0.01 * i);
+  const Call& c = only();
+  EXPECT_EQ(c.dialogs.size(), 64u);
+  EXPECT_EQ(diag_.get("dialog_limit"), 6u);
+  EXPECT_EQ(c.messages, 71u);  // the messages still count
+  EXPECT_EQ(c.state, CallState::Ringing);
+}
+
 TEST_F(CorrelatorTest, ReInviteOnHoldAndResume) {
   send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
   send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i", "", sdp("10.0.0.2", 5000)}, 1);
