@@ -25,11 +25,15 @@ class TcpTracker::StreamAdapter final : public TcpStreamSink {
  public:
   StreamAdapter(TcpTracker& t, Connection& c, std::size_t d, PayloadSink& sink)
       : t_(t), c_(c), d_(d), sink_(sink) {}
+  // A direction ends at its FIN (RFC 9293 §3.10.7.4): bytes past it are not
+  // part of the stream, and nothing may follow its StreamEnd.
   void on_stream_bytes(std::span<const std::uint8_t> b, std::uint64_t frame,
                        Timestamp ts) override {
+    if (c_.dir[d_].ended) return t_.diag_.skipped("tcp_data_after_fin", frame);
     t_.bytes(c_, d_, b, Emit{frame, ts, sink_});
   }
   void on_stream_gap(std::uint64_t frame, Timestamp ts) override {
+    if (c_.dir[d_].ended) return;
     t_.gap(c_, d_, Emit{frame, ts, sink_});
   }
 

@@ -6,6 +6,7 @@
 
 #include "sipflow/capture/file_source.hpp"
 #include "sipflow/capture/packet_decoder.hpp"
+#include "transport_fixture.hpp"
 
 namespace sipflow::capture {
 namespace {
@@ -50,6 +51,23 @@ TEST(TimestampFormat, NegativeTimesKeepTheirSign) {
   EXPECT_EQ(fmt::format("{}", Timestamp{1'700'000'000'123'456'789}), "1700000000.123456");
   EXPECT_EQ(fmt::format("{}", Timestamp{std::numeric_limits<std::int64_t>::min()}),
             "-9223372036.854775");
+}
+
+// tcp_reassembly_fuzz: data_after_fin. A FIN segment carrying "ab" ends the
+// stream (StreamEnd); a later segment with "bcde" overlaps it and runs past
+// the FIN. Those bytes were never part of the stream: nothing may follow its
+// StreamEnd (consumers drop their state there and would start over).
+class TcpAfterFinTest : public testing::DecoderFixture {};
+
+TEST_F(TcpAfterFinTest, DataPastTheFinIsCountedNotDelivered) {
+  tcp4(true, 1000, 0, test::kFin | test::kAck, "ab");
+  ASSERT_EQ(rec_.got.size(), 2u);
+  EXPECT_EQ(rec_.got[1].kind, PayloadKind::StreamEnd);
+  tcp4(true, 1001, 0, 0, "bcde");
+  decoder_->finish(frame_, rec_);
+  ASSERT_EQ(rec_.got.size(), 2u);
+  EXPECT_EQ(rec_.stream_text(rec_.got[0].stream), "ab");
+  EXPECT_EQ(diag_.get("tcp_data_after_fin"), 1u);
 }
 
 }  // namespace
