@@ -11,9 +11,6 @@
 namespace sipflow::render::graphviz {
 namespace {
 
-struct ContextDeleter {
-  void operator()(GVC_t* c) const { gvFreeContext(c); }
-};
 struct GraphDeleter {
   void operator()(Agraph_t* g) const { agclose(g); }
 };
@@ -23,7 +20,6 @@ struct FileDeleter {
 struct RenderDataDeleter {
   void operator()(char* p) const { gvFreeRenderData(p); }
 };
-using Context = std::unique_ptr<GVC_t, ContextDeleter>;
 using GraphPtr = std::unique_ptr<Agraph_t, GraphDeleter>;
 
 // Frees a layout before its graph is closed.
@@ -104,14 +100,25 @@ std::string write_dot(Agraph_t* g, const ErrorCapture& errors) {
   return out;
 }
 
+// One Graphviz context for the process, made on first use and never freed.
+// Graphviz 2.42's text layout caches a pointer into the font table of the
+// context it last measured text for, so a layout in a second context after
+// gvFreeContext() of the first reads freed memory (flow --each --format
+// dot-svg with two calls; found by ladder_fuzz). Each gvContext() also
+// leaks its plugin configuration (.ci/lsan.supp).
+GVC_t* shared_context() {
+  static GVC_t* const gvc = gvContext();
+  return gvc;
+}
+
 }  // namespace
 
 std::string render(const Graph& graph, Output output) {
   ErrorCapture errors;
-  Context gvc;
+  GVC_t* gvc = nullptr;
   if (output != Output::Dot) {  // plain DOT needs no plugins
-    gvc.reset(gvContext());
-    if (!gvc) errors.fail("cannot create a context");
+    gvc = shared_context();
+    if (gvc == nullptr) errors.fail("cannot create a context");
   }
   std::string name = graph.name;
   GraphPtr g(agopen(chars(name), Agdirected, nullptr));
@@ -135,12 +142,12 @@ std::string render(const Graph& graph, Output output) {
   }
   if (output == Output::Dot) return write_dot(g.get(), errors);
 
-  if (gvLayout(gvc.get(), g.get(), "dot") != 0) errors.fail("dot layout failed");
-  Layout layout(gvc.get(), g.get());
+  if (gvLayout(gvc, g.get(), "dot") != 0) errors.fail("dot layout failed");
+  Layout layout(gvc, g.get());
   char* data = nullptr;
   unsigned int length = 0;
   const char* format = output == Output::Svg ? "svg" : "png";
-  if (gvRenderData(gvc.get(), g.get(), format, &data, &length) != 0) {
+  if (gvRenderData(gvc, g.get(), format, &data, &length) != 0) {
     errors.fail(std::string("cannot render ") + format);
   }
   std::unique_ptr<char, RenderDataDeleter> owned(data);

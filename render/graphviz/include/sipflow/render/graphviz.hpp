@@ -45,7 +45,8 @@ enum class Output {
 /// agsafeset) and writes or renders it. Nodes and edges keep their order, so
 /// output is deterministic. Throws std::runtime_error with Graphviz's own
 /// message when it cannot lay out or render (a missing plugin: an
-/// installation problem). Prints nothing.
+/// installation problem). Prints nothing. Layouts (Svg, Png) share one
+/// Graphviz context for the process: one thread at a time.
 std::string render(const Graph& graph, Output output);
 
 }  // namespace sipflow::render::graphviz
