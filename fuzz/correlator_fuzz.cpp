@@ -4,12 +4,7 @@
 //   segment 0:  options; byte 0 bits 0-2 = max_open_calls - 1 (bit 3 set:
 //               the default cap), bit 4 = keep_messages, bit 5 = no SDP
 //               linking, bit 6 = a Call-ID regex linker
-//   segment n:  one meta byte, then one SIP message. Meta bits 0-1 = source
-//               endpoint, 2-3 = destination endpoint, 4-6 = time step since
-//               the previous message (0, 1 ms, 5 ms, 500 ms, 5 s, 40 s,
-//               200 s, 2 h: around every timer the correlator has), bit 7 =
-//               TCP. A segment of only the meta byte advances the clock.
-// Messages that do not parse are skipped, as the extractor would.
+//   segment n:  one meta byte, then one SIP message (message_input.hpp).
 //
 // Invariants: no crash, leak or hang; every call is handed over exactly
 // once and nothing stays open after finish(); the counters and times of a
@@ -22,6 +17,7 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
+#include "message_input.hpp"
 #include "sipflow/decode/sip_message.hpp"
 #include "sipflow/flows/correlator.hpp"
 
@@ -98,15 +94,8 @@ struct CheckingObserver final : flows::MessageObserver {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::ExactCopy input(data, size);
-  std::string_view rest = input.view();
-  auto next_segment = [&]() -> std::string_view {
-    std::size_t sep = rest.find('\x1e');
-    std::string_view seg = rest.substr(0, sep);
-    rest = sep == std::string_view::npos ? std::string_view{} : rest.substr(sep + 1);
-    return seg;
-  };
-
-  std::string_view opts = next_segment();
+  fuzz::Segments segments(input.view());
+  std::string_view opts = segments.next();
   flows::CorrelatorOptions options;
   if (!opts.empty()) {
     auto b = static_cast<std::uint8_t>(opts[0]);
@@ -121,41 +110,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CheckingObserver observer;
   flows::Correlator correlator(options, diag, sink, &observer);
 
-  const Endpoint endpoints[4] = {
-      {IpAddress::v4(0x0A000001), 5060},
-      {IpAddress::v4(0x0A000002), 5060},
-      {*IpAddress::parse("2001:db8::1"), 5060},
-      {IpAddress::v4(0x0A000001), 5062},
-  };
-  constexpr std::int64_t kStep[] = {0,
-                                    1'000'000,
-                                    5'000'000,
-                                    500'000'000,
-                                    5'000'000'000,
-                                    40'000'000'000,
-                                    200'000'000'000,
-                                    7'300'000'000'000};
-  decode::MessageMeta meta;
-  meta.ts.ns = 1'700'000'000'000'000'000;
-  while (!rest.empty()) {
-    std::string_view seg = next_segment();
-    if (seg.empty()) continue;
-    auto m = static_cast<std::uint8_t>(seg[0]);
-    meta.ts.ns += kStep[(m >> 4) & 7];
-    if (seg.size() == 1) {
-      correlator.advance(meta.ts);
-      continue;
-    }
-    fuzz::ExactCopy bytes(seg.substr(1));
-    auto msg = decode::SipMessage::parse(bytes.view());
-    if (!msg) continue;
-    ++meta.frame;
-    meta.src = endpoints[m & 3];
-    meta.dst = endpoints[(m >> 2) & 3];
-    meta.transport = (m & 0x80) ? Transport::Tcp : Transport::Udp;
-    correlator.on_message(meta, *msg);
+  fuzz::feed_messages(segments, correlator, [&] {
     SIPFLOW_FUZZ_CHECK(correlator.open_calls() <= options.max_open_calls);
-  }
+  });
   correlator.finish();
   SIPFLOW_FUZZ_CHECK(correlator.open_calls() == 0);
   SIPFLOW_FUZZ_CHECK(correlator.calls_emitted() == sink.calls);

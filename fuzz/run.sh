@@ -49,6 +49,9 @@ mkdir -p "$scratch"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Graphviz and the font libraries below it keep allocations for the whole
+# process; the same suppressions as the sanitizer build of the test suite.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/.ci/lsan.supp:print_suppressions=0}
 
 # One target: replay, then fuzz. Writes its result line to $scratch/<t>.result.
 run_target() {
