@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* Offset of the UDP payload in an Ethernet/IPv4 or Ethernet/IPv6 frame, or 0. */
-static size_t payload_offset(const uint8_t *p, size_t n) {
+static size_t payload_offset(const uint8_t* p, size_t n) {
   if (n < 14) return 0;
   unsigned type = (unsigned)p[12] << 8 | p[13];
   if (type == 0x0800 && n >= 14 + 20) {
@@ -27,10 +27,10 @@ static size_t payload_offset(const uint8_t *p, size_t n) {
 }
 
 /* Offset just past the empty line ending the header block, or 0. */
-static size_t header_end(const char *s, size_t n) {
+static size_t header_end(const char* s, size_t n) {
   const char *p = s, *end = s + n;
   while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char* nl = memchr(p, '\n', (size_t)(end - p));
     if (nl == NULL) return 0;
     p = nl + 1;
     if (p < end && *p == '\n') return (size_t)(p + 1 - s);
@@ -39,19 +39,19 @@ static size_t header_end(const char *s, size_t n) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s FILE.pcap\n", argv[0]);
     return 2;
   }
   char err[PCAP_ERRBUF_SIZE];
-  pcap_t *pc = pcap_open_offline(argv[1], err);
+  pcap_t* pc = pcap_open_offline(argv[1], err);
   if (pc == NULL) {
     fprintf(stderr, "floor: %s\n", err);
     return 2;
   }
-  struct pcap_pkthdr *h;
-  const u_char *data;
+  struct pcap_pkthdr* h;
+  const u_char* data;
   uint64_t packets = 0, bytes = 0, ended = 0, header_bytes = 0;
   int rc;
   while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     if (off == 0) continue;
     size_t len = h->caplen - off;
     bytes += len;
-    size_t e = header_end((const char *)data + off, len);
+    size_t e = header_end((const char*)data + off, len);
     ended += e != 0;
     header_bytes += e;
   }

@@ -105,7 +105,9 @@ class Sample : public ::testing::TestWithParam<std::string> {};
 
 // SIP over TLS cannot be read without keys: those captures must give no
 // messages (tshark without the key log agrees) but name the conversation.
-bool encrypted(const std::string& file) { return file.starts_with("tls"); }
+bool encrypted(const std::string& file) {
+  return file.starts_with("tls");
+}
 
 TEST_P(Sample, MessagesJsonMatchesGolden) {
   auto r = run({sipflow(), "messages", "--json", sample(GetParam())});
