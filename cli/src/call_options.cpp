@@ -43,6 +43,7 @@ void add_correlation_options(CLI::App& cmd, CallOptions& o) {
                  "Also link legs by this header carrying the other leg's Call-ID (repeatable; "
                  "X-Call-ID, X-CID and X-Orig-Call-ID are always used)")
       ->type_name("NAME")
+      ->allow_extra_args(false)
       ->group(g);
   cmd.add_option("--link-callid-regex", o.link_callid_regex,
                  "Link legs whose Call-IDs share the part captured by group 1 of REGEX")

@@ -93,7 +93,12 @@ class Collector final : public flows::CallSink {
   std::set<std::string> selected_groups_;
 };
 
-std::string file_name(const flows::Call& c, std::string_view ext) {
+/// The file name for `c` in --each: start time and the Call-ID's safe
+/// characters. Two calls can map to one name (same start, Call-IDs that
+/// differ only in unsafe characters or past 80 bytes): `used` holds the names
+/// taken in this run, and a taken one gets "-2", "-3", ... so no diagram
+/// overwrites another.
+std::string file_name(const flows::Call& c, std::string_view ext, std::set<std::string>& used) {
   std::string name;
   append_iso8601(name, c.start);
   name.erase(
@@ -105,7 +110,10 @@ std::string file_name(const flows::Call& c, std::string_view ext) {
               ch == '.' || ch == '-' || ch == '_';
     name += ok ? ch : '_';
   }
-  return name + "." + std::string(ext);
+  std::string candidate = name + "." + std::string(ext);
+  for (int n = 2; !used.insert(candidate).second; ++n)
+    candidate = fmt::format("{}-{}.{}", name, n, ext);
+  return candidate;
 }
 
 void write_file(const std::string& path, const std::string& data) {
@@ -165,8 +173,10 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   ro.ascii.time = kTimes.at(o.time);
   ro.ascii.title = !o.no_title;
   static const std::map<std::string, render::SvgOptions::Time> kSvgTimes = {
-      {"rel", render::SvgOptions::Time::Relative}, {"abs", render::SvgOptions::Time::Absolute},
-      {"delta", render::SvgOptions::Time::Delta}, {"none", render::SvgOptions::Time::None}};
+      {"rel", render::SvgOptions::Time::Relative},
+      {"abs", render::SvgOptions::Time::Absolute},
+      {"delta", render::SvgOptions::Time::Delta},
+      {"none", render::SvgOptions::Time::None}};
   ro.svg.time = kSvgTimes.at(o.time);
   ro.svg.sdp = o.sdp;
   ro.svg.frames = o.frames;
@@ -214,8 +224,9 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   }
   if (o.each) {
     ::mkdir(o.output.c_str(), 0777);  // EEXIST is fine; a real failure shows when writing
+    std::set<std::string> used;
     for (const auto& g : groups) {
-      std::string path = o.output + "/" + file_name(*g.front(), render::extension_of(format));
+      std::string path = o.output + "/" + file_name(*g.front(), render::extension_of(format), used);
       write_file(path, render::render_ladder(flows::build_ladder(g, lo), format, ro));
     }
     fmt::print(stderr, "sipflow: wrote {} diagram{} to {}\n", groups.size(),
@@ -247,8 +258,9 @@ class FlowCommand final : public Command {
  public:
   CLI::App* add_to(CLI::App& app) override {
     auto* cmd = app.add_subcommand(
-        "flow", "Draw the ladder (sequence) diagram of selected calls as ascii, svg, mermaid or json, "
-               "or their host topology with Graphviz (dot, dot-svg, dot-png)");
+        "flow",
+        "Draw the ladder (sequence) diagram of selected calls as ascii, svg, mermaid or json, "
+        "or their host topology with Graphviz (dot, dot-svg, dot-png)");
     add_common_options(*cmd, o_.common);
     const char* s = "Selecting calls";
     cmd->add_option("--index", o_.index, "The N-th call, as numbered by `sipflow calls` (1-based)")
@@ -280,6 +292,7 @@ class FlowCommand final : public Command {
     cmd->add_option("--alias", o_.aliases,
                     "Name a column: 10.0.0.1=PBX or 10.0.0.1:5060=PBX (repeatable)")
         ->type_name("ADDR=NAME")
+        ->allow_extra_args(false)
         ->group(f);
     cmd->add_option("--alias-file", o_.alias_file, "Read ADDR=NAME lines from FILE")
         ->type_name("FILE")
@@ -297,16 +310,25 @@ class FlowCommand final : public Command {
     cmd->add_flag("--full", o_.full, "Include the full text of every message")->group(f);
     cmd->add_flag("--frames", o_.frames, "Show frame numbers")->group(f);
     cmd->add_flag("--no-legend", o_.no_legend,
-                  "No addresses, user agents or colour key beside the diagram")->group(f);
+                  "No addresses, user agents or colour key beside the diagram")
+        ->group(f);
     cmd->add_flag("--no-title", o_.no_title, "No call summary above the diagram")->group(f);
-    cmd->add_flag("--no-tooltips", o_.no_tooltips,
-                  "svg: no hover tooltip with the whole message on each arrow (e.g. before sharing)")
+    cmd->add_flag(
+           "--no-tooltips", o_.no_tooltips,
+           "svg: no hover tooltip with the whole message on each arrow (e.g. before sharing)")
         ->group(f);
     cmd->add_option("--notes", o_.notes, "mermaid: add notes with time and/or sdp (comma list)")
-        ->delimiter(',')->check(CLI::IsMember({"time", "sdp"}))->option_text("time,sdp")->group(f);
+        ->delimiter(',')
+        ->allow_extra_args(false)
+        ->check(CLI::IsMember({"time", "sdp"}))
+        ->option_text("time,sdp")
+        ->group(f);
     cmd->add_flag("--autonumber", o_.autonumber, "mermaid: number the arrows")->group(f);
-    cmd->add_option("--rankdir", o_.rankdir, "dot: lay the topology out left to right (LR) or top to bottom (TB)")
-        ->check(CLI::IsMember({"LR", "TB"}))->option_text("LR|TB")->group(f);
+    cmd->add_option("--rankdir", o_.rankdir,
+                    "dot: lay the topology out left to right (LR) or top to bottom (TB)")
+        ->check(CLI::IsMember({"LR", "TB"}))
+        ->option_text("LR|TB")
+        ->group(f);
     add_correlation_options(*cmd, o_.calls);
     return cmd;
   }
