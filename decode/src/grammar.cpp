@@ -111,6 +111,16 @@ void skip_lws(std::string_view& s) {
 
 }  // namespace
 
+std::string unescape_quoted_pairs(std::string_view inside) {
+  std::string out;
+  out.reserve(inside.size());
+  for (std::size_t i = 0; i < inside.size(); ++i) {
+    if (inside[i] == '\\' && i + 1 < inside.size()) ++i;
+    out.push_back(inside[i]);
+  }
+  return out;
+}
+
 bool Uri::is_sip() const noexcept {
   return iequals(scheme, "sip") || iequals(scheme, "sips");
 }

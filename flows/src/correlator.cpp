@@ -69,6 +69,11 @@ bool creates_dialog(Method m) {
   return m == Method::Invite || m == Method::Subscribe || m == Method::Refer;
 }
 
+// What a person reads as the display name: a quoted one without its escapes.
+std::string display_name(const decode::NameAddr& a) {
+  return a.quoted_display ? decode::unescape_quoted_pairs(a.display) : std::string(a.display);
+}
+
 int q850_cause(std::string_view reason_header) {
   decode::CommaList list(reason_header);
   while (auto item = list.next()) {
@@ -237,12 +242,12 @@ OpenCall& Correlator::Impl::open(const Parsed& p, const decode::MessageMeta& met
   }
   if (p.from) {
     c.from = std::string(p.from->uri.text);
-    c.from_display = std::string(p.from->display);
+    c.from_display = display_name(*p.from);
     c.from_tag = std::string(p.from->tag);
   }
   if (p.to) {
     c.to = std::string(p.to->uri.text);
-    c.to_display = std::string(p.to->display);
+    c.to_display = display_name(*p.to);
   }
   c.state = CallState::Setup;
   oc->group = std::make_shared<Group>(Group{c.call_id, c.start, {oc.get()}});

@@ -64,7 +64,7 @@ Result<WarningValue> parse_warning(std::string_view text) {
 std::string_view Stats::Impl::clip(std::string_view value, std::string& buffer) {
   if (value.size() <= options.max_value_bytes) return value;
   diag.limit("stats_value_truncated");
-  buffer.assign(value.substr(0, options.max_value_bytes));
+  buffer.assign(decode::utf8_prefix(value, options.max_value_bytes));
   buffer += "...";
   return buffer;
 }

@@ -1,4 +1,5 @@
 #include "sipflow/decode/grammar.hpp"
+#include "sipflow/decode/chars.hpp"
 
 #include <gtest/gtest.h>
 
@@ -66,6 +67,24 @@ TEST(NameAddrParser, QuotedDisplayNameWithEscapes) {
   EXPECT_EQ(n->display, R"(J Rosenberg \\\")");
   EXPECT_EQ(n->uri.host, "example.com");
   EXPECT_EQ(n->tag, "98asjd8");
+}
+
+TEST(QuotedString, UnescapingQuotedPairsGivesTheText) {
+  EXPECT_EQ(unescape_quoted_pairs(R"(=HYPERLINK(\"x\"))"), R"(=HYPERLINK("x"))");
+  EXPECT_EQ(unescape_quoted_pairs(R"(J Rosenberg \\\")"), R"(J Rosenberg \")");
+  EXPECT_EQ(unescape_quoted_pairs("trailing\\"), "trailing\\");
+}
+
+TEST(Utf8Prefix, NeverCutsACharacterInTwo) {
+  std::string_view s =
+      "ab\xe2\x82\xac"
+      "c";  // "ab€c"
+  EXPECT_EQ(utf8_prefix(s, 2), "ab");
+  EXPECT_EQ(utf8_prefix(s, 3), "ab");
+  EXPECT_EQ(utf8_prefix(s, 4), "ab");
+  EXPECT_EQ(utf8_prefix(s, 5), "ab\xe2\x82\xac");
+  EXPECT_EQ(utf8_prefix(s, 99), s);
+  EXPECT_EQ(utf8_prefix("\x80\x80\x80\x80\x80", 4), "\x80");  // not UTF-8: at most 3 back
 }
 
 TEST(NameAddrParser, TokenDisplayNameWithoutSpaceBeforeAngle) {

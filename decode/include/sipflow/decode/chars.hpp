@@ -3,6 +3,7 @@
 // table, so the hot path never calls locale functions or regexes.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -71,6 +72,18 @@ constexpr std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && ws(s.back()))
     s.remove_suffix(1);
   return s;
+}
+
+/// The longest prefix of `s` of at most `n` bytes that does not end inside
+/// a UTF-8 sequence: it backs off over continuation bytes (10xxxxxx), at most
+/// three, so a cut never makes a valid character invalid. Borrowed from `s`.
+constexpr std::string_view utf8_prefix(std::string_view s, std::size_t n) noexcept {
+  if (n >= s.size()) return s;
+  for (std::size_t back = 0; back < 3 && n > 0; ++back) {
+    if ((static_cast<unsigned char>(s[n]) & 0xC0) != 0x80) break;
+    --n;
+  }
+  return s.substr(0, n);
 }
 
 }  // namespace sipflow::decode

@@ -1,10 +1,12 @@
 #pragma once
 // Typed SIP header values, parsed by pure functions (RFC 3261 §19, §20, §25).
 // Every string_view returned is borrowed from the input and lives as long
-// as it does. None of these allocate.
+// as it does. None of these allocate, but unescape_quoted_pairs, which
+// returns an owning copy.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "sipflow/capture/result.hpp"
@@ -42,6 +44,11 @@ struct NameAddr {
   std::string_view params;  ///< header parameters ";tag=..;..", or ""
   std::string_view tag;     ///< value of the tag parameter, or ""
 };
+
+/// The text of a quoted-string's inside with each quoted-pair ("\\x")
+/// replaced by the character it stands for (RFC 3261 §25.1). Owning: for
+/// values kept past the message, such as a display name.
+std::string unescape_quoted_pairs(std::string_view inside);
 
 /// Parses one name-addr or addr-spec (one element of a comma list). The
 /// wildcard Contact "*" gives an empty Uri with text "*". Errors:
