@@ -8,10 +8,11 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Bytes a JSON string holds as they are (0x20..0x7F but " and \): the fast path.
+// Bytes a JSON string holds as they are (0x20..0x7E but " and \): the fast
+// path. DEL (0x7F) is a control character and takes the escaping path.
 constexpr std::array<bool, 256> make_json_plain() {
   std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c)
+  for (int c = 0x20; c < 0x7F; ++c)
     t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
   return t;
 }
@@ -223,15 +224,21 @@ void append_xml_text(std::string& out, std::string_view s) {
 }
 
 void append_csv_field(std::string& out, std::string_view s) {
-  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
-  bool quote = formula || s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (quote) out.push_back('"');
-  if (formula) out.push_back('\'');
   std::string safe;
   append_terminal_safe(safe, s);  // no raw control bytes in a CSV cell either
-  for (char c : safe) {
+  auto starts_formula = [](char c) { return c == '=' || c == '+' || c == '-' || c == '@'; };
+  bool formula = !safe.empty() && starts_formula(safe[0]);
+  bool quote = formula || safe.find_first_of(",;\"") != std::string::npos;
+  if (quote) out.push_back('"');
+  if (formula) out.push_back('\'');
+  for (std::size_t i = 0; i < safe.size(); ++i) {
+    char c = safe[i];
     if (c == '"') out.push_back('"');
     out.push_back(c);
+    // Spreadsheets in many locales split on ';' (Excel takes the system's
+    // list separator) and ignore the quotes of a field that does not start
+    // the cell: what follows a ';' can start a cell, so it is neutralised too.
+    if (c == ';' && i + 1 < safe.size() && starts_formula(safe[i + 1])) out.push_back('\'');
   }
   if (quote) out.push_back('"');
 }

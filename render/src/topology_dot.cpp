@@ -63,8 +63,13 @@ std::string esc_string(const std::vector<std::string>& lines) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) out += "\\n";
     for (char c : terminal_safe(lines[i])) {
-      if (c == '\\') out.push_back('\\');
-      out.push_back(c);
+      if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '&') {
+        out += "&amp;";  // Graphviz decodes HTML entities in every label
+      } else {
+        out.push_back(c);
+      }
     }
   }
   return out;

@@ -26,6 +26,12 @@ TEST(JsonEscape, Utf8PassesInvalidBytesBecomeReplacement) {
   EXPECT_EQ(json("\xe2\x80\xae"), R"("\u202e")");    // right-to-left override
 }
 
+TEST(JsonEscape, DelIsEscapedLikeTheOtherControls) {
+  EXPECT_EQ(json("a\x7f"
+                 "b"),
+            R"("a\u007fb")");
+}
+
 TEST(TerminalSafe, EscapeSequencesCannotReachTheTerminal) {
   EXPECT_EQ(terminal_safe("\x1b[2J\x1b]0;pwned\x07"), "\\e[2J\\e]0;pwned\\x07");
   EXPECT_EQ(terminal_safe("\xc2\x9b"
@@ -51,6 +57,15 @@ TEST(CsvField, QuotingAndFormulaInjection) {
   out += '|';
   append_csv_field(out, "=HYPERLINK(\"x\")");
   EXPECT_EQ(out, "plain|\"a,\"\"b\"\"\"|\"'=HYPERLINK(\"\"x\"\")\"");
+}
+
+TEST(CsvField, SemicolonSeparatedCellsCannotStartAFormula) {
+  std::string out;
+  append_csv_field(out, "agent x;@SUM(1+1)");
+  EXPECT_EQ(out, R"x("agent x;'@SUM(1+1)")x");
+  out.clear();
+  append_csv_field(out, "a;b\tc");
+  EXPECT_EQ(out, R"("a;b\tc")");
 }
 
 TEST(DisplayWidth, CountsColumnsNotBytes) {

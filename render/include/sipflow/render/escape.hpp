@@ -24,8 +24,10 @@ std::string terminal_safe(std::string_view s);
 /// escaped, characters XML 1.0 forbids replaced by U+FFFD.
 void append_xml_text(std::string& out, std::string_view s);
 
-/// Appends `s` as one CSV field (RFC 4180), quoted when needed; a leading
-/// = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
+/// Appends `s` as one CSV field (RFC 4180), quoted when it holds , ; or ";
+/// an = + - @ at its start or after a ';' (a cell start where ';' separates)
+/// is prefixed with ' so spreadsheets do not run it as a formula. Control
+/// characters are shown as terminal_safe() shows them.
 void append_csv_field(std::string& out, std::string_view s);
 
 /// Number of terminal columns `s` occupies once made safe (UTF-8 aware; wide
