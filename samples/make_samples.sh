@@ -25,6 +25,7 @@
 #   call_forked call_reinvite call_prack call_lossy misc_methods
 #   register_failed b2bua_legs tcp_call tcp_multi_conn tcp_segmented
 #   tcp_lossy tcp_ipv6 ws_sip hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call
+#   hostile_headers
 #   (hep_sip and hep_sip_v2 replay udp_call.pcap, from the output directory
 #   if it is there, else from this folder).
 #
@@ -1050,6 +1051,47 @@ check_sctp_call() {
     check_sequence "$WORK/sctp_call.pcap" "$CALL"
 }
 
+# Hostile header values, for tests/e2e/hostile_test.cpp: HTML, mermaid and
+# DOT syntax, terminal escapes (ESC, C1, BEL), U+202E, invalid UTF-8, 8 KB
+# values, decoy ";tag=" inside quoted names, spreadsheet-formula prefixes,
+# and a Call-ID with spaces and semicolons (SIPp's -cid_str: %u call
+# number, %p pid, %s local IP, %% a "%"). The bytes XML cannot hold come
+# from scenarios/hostile_inject.csv (-inf; its fields are listed in
+# uas_hostile.xml). Three Call-IDs, :5089 -> :5060: an answered call, a
+# 486 and a "+CMD" request.
+HOSTILE_CID='%u-hostile call-id; with spaces "q" <b>%p</b> %%%%{init}%%%% -->> #@%s'
+gen_hostile_headers() {
+    local inf=$SCN/hostile_inject.csv
+    lo_begin hostile hostile_headers.pcap udp
+    uas_start "$NS" hostile 5060 -sf "$SCN/uas_hostile.xml" -inf "$inf" -i 127.0.0.1 -p 5060 \
+        -mp 6100 -m 3
+    uac_run "$NS" hostile -sf "$SCN/uac_hostile.xml" -inf "$inf" -cid_str "$HOSTILE_CID" \
+        -i 127.0.0.1 -p 5089 -mp 6000 -m 3 -s bob 127.0.0.1:5060
+    lo_end hostile
+}
+# hex_frames FILE HEX: number of frames whose bytes contain HEX (aa:bb:...).
+hex_frames() { tshark -n -r "$1" -Y "frame contains $2" | wc -l; }
+check_hostile_headers() {
+    local f=$WORK/hostile_headers.pcap got
+    check_format "$f" pcap ether || return 1
+    # tshark's Info column names "+CMD" as "Request: +CMD"; the sequence
+    # pattern of sip_sequence only takes [A-Z]+, so count it on its own.
+    check_sequence "$f" "INVITE 100 180 200 ACK BYE 200 INVITE 100 486 ACK 200" || return 1
+    got=$(tshark -n -r "$f" -Y 'sip.Method == "+CMD"' | wc -l)
+    ((got == 1)) || fail "hostile_headers.pcap: $got +CMD requests, want 1" || return 1
+    # The raw bytes really are on the wire: ESC[31m, ESC]0;, ESC[2J, C1 CSI
+    # (c2 9b), U+202E (e2 80 ae), ff fe, c0 af, BEL; and two 8 KB values.
+    got=$(printf '%s ' "$(hex_frames "$f" 1b:5b:33:31:6d)" "$(hex_frames "$f" 1b:5d:30:3b)" \
+        "$(hex_frames "$f" 1b:5b:32:4a)" "$(hex_frames "$f" c2:9b)" "$(hex_frames "$f" e2:80:ae)" \
+        "$(hex_frames "$f" ff:fe)" "$(hex_frames "$f" c0:af)" "$(hex_frames "$f" 07)")
+    [[ $got == "10 7 7 7 9 8 7 7 " ]] ||
+        fail "hostile_headers.pcap: hostile bytes not where expected (frames with each: $got)" || return 1
+    got=$(tshark -n -r "$f" -Y 'udp.length > 8300' | wc -l)
+    ((got == 2)) || fail "hostile_headers.pcap: $got datagrams over 8300 bytes, want 2" || return 1
+    got=$(sip_fields "$f" -e sip.Call-ID | grep -c '^[123]-hostile call-id; with spaces "q" <b>[0-9]*</b> %%{init}%% -->> #@127.0.0.1$')
+    ((got == 13)) || fail "hostile_headers.pcap: $got messages with the hostile Call-ID, want 13"
+}
+
 # ------------------------------------------------------------------- main --
 
 declare -A FILE_OF=(
@@ -1086,6 +1128,7 @@ declare -A FILE_OF=(
     [tls_sip]=tls_sip.pcap
     [tls13_sip]=tls13_sip.pcap
     [sctp_call]=sctp_call.pcap
+    [hostile_headers]=hostile_headers.pcap
 )
 # Files written next to a capture (TLS key logs).
 declare -A EXTRA_OF=(
@@ -1097,7 +1140,7 @@ ALL=(udp_call register_digest call_rejected call_pcapng cooked_sll cooked_sll2
      call_busy call_cancel call_notfound call_noanswer call_forked call_reinvite
      call_prack call_lossy misc_methods register_failed b2bua_legs
      tcp_call tcp_multi_conn tcp_segmented tcp_lossy tcp_ipv6 ws_sip
-     hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call)
+     hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call hostile_headers)
 
 # tshark_args SAMPLE FILE-DIR: sets TA to the extra tshark options that the
 # sample needs to show its SIP messages (decode-as, Lua dissector, keys).

@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "browser.hpp"
 #include "run_cli.hpp"
+#include "scratch_dir.hpp"
 #include "sipflow/render/ladder_mermaid.hpp"
 
 namespace sipflow::test {
@@ -28,36 +30,7 @@ std::vector<std::string> all_samples() {
   return names;
 }
 
-std::string browser_script() {
-  return std::string(SIPFLOW_SOURCE_DIR) + "/tests/e2e/browser/render.sh";
-}
-
-bool have_chromium() {
-  return have_command("chromium") || have_command("chromium-browser") ||
-         have_command("google-chrome");
-}
-
-bool have_mermaid() {
-  return fs::exists(std::string(SIPFLOW_SOURCE_DIR) +
-                    "/tests/e2e/browser/node_modules/mermaid/dist/mermaid.min.js");
-}
-
-class RenderE2e : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sipflow_render_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path(name), std::ios::binary) << bytes;
-    return path(name);
-  }
-  fs::path dir_;
-};
+class RenderE2e : public ScratchDirTest {};
 
 constexpr int kExitNoMatch = 3;  // docs/EXIT_CODES.md
 
