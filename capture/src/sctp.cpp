@@ -110,7 +110,10 @@ bool SctpReassembler::duplicate(Direction& d, std::uint32_t tsn) noexcept {
     bit(tsn) |= mask(tsn);
     return false;
   }
-  if (static_cast<std::uint32_t>(-ahead) >= kWindow) return false;  // too old to tell
+  // Serial arithmetic (RFC 1982) in unsigned: a TSN exactly 2^31 away makes
+  // `ahead` INT32_MIN, which has no negation.
+  std::uint32_t behind = d.max_tsn - tsn;
+  if (behind >= kWindow) return false;  // too old to tell
   if (bit(tsn) & mask(tsn)) return true;
   bit(tsn) |= mask(tsn);
   return false;
