@@ -221,14 +221,19 @@ TEST(HostileHeaders, EveryJsonLineParses) {
   }
 }
 
+std::vector<JsonValue> json_lines(const std::string& text) {
+  std::vector<JsonValue> out;
+  for (const auto& line : lines(text))
+    out.push_back(JsonValue::parse(line));
+  return out;
+}
+
 // Escaped, never dropped: JSON gives the text back; and the decoy tags
 // inside quoted display names do not fool the parser.
 TEST(HostileHeaders, JsonKeepsTheTextAndTheStructure) {
   auto r = produce("messages --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::vector<JsonValue> m;
-  for (const auto& line : lines(r.out))
-    m.push_back(JsonValue::parse(line));
+  std::vector<JsonValue> m = json_lines(r.out);
   ASSERT_EQ(m.size(), 13u);
   const JsonValue& invite = m[0];
   EXPECT_EQ(invite["method"].str(), "INVITE");
@@ -246,9 +251,7 @@ TEST(HostileHeaders, JsonKeepsTheTextAndTheStructure) {
 
   auto calls = produce("calls --json");
   ASSERT_EQ(calls.exit_code, 0) << calls.err;
-  std::vector<JsonValue> c;
-  for (const auto& line : lines(calls.out))
-    c.push_back(JsonValue::parse(line));
+  std::vector<JsonValue> c = json_lines(calls.out);
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(c[0]["state"].str(), "completed");
   EXPECT_EQ(c[0]["dialogs"].u64(), 1u);
