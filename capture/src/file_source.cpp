@@ -25,6 +25,12 @@ namespace {
 // this is a corrupt length field, not a packet.
 constexpr std::uint32_t kMaxRecord = 16u << 20;
 
+// The file ends inside a record: what came before it was read (exit code 2).
+std::string truncation_error(std::uint64_t frame, std::uint64_t offset) {
+  return "file is truncated: it ends inside frame " + std::to_string(frame) + " (offset " +
+         std::to_string(offset) + "); the frames before it were read";
+}
+
 __extension__ using u128 = unsigned __int128;
 
 constexpr std::uint32_t kPcapMicro = 0xa1b2c3d4;
@@ -126,8 +132,9 @@ class PcapReader final : public PacketSource {
   }
   ReadStatus truncated() {
     diag_.skipped("truncated_record", number_ + 1);
+    error_ = truncation_error(number_ + 1, in_->offset());
     in_->consume(in_->available());
-    return finish();
+    return ReadStatus::Error;
   }
 
   std::string name_;
@@ -363,8 +370,9 @@ class PcapngReader final : public PacketSource {
   }
   ReadStatus truncated() {
     diag_.skipped("truncated_record", number_ + 1);
+    error_ = truncation_error(number_ + 1, in_->offset());
     in_->consume(in_->available());
-    return finish();
+    return ReadStatus::Error;
   }
   ReadStatus corrupt(std::string why) {
     error_ = why + " at offset " + std::to_string(in_->offset()) + "; stopped reading";

@@ -10,7 +10,8 @@
 namespace sipflow::cli {
 namespace {
 
-// Pumps one source to the end. Returns false if it failed before any frame.
+// Pumps one source to the end. Returns false if it failed (a file that is
+// truncated or corrupt part-way included: what came before is still delivered).
 bool pump(capture::PacketSource& src, capture::PacketDecoder& decoder,
           decode::SipExtractor& extractor, const std::atomic<bool>& stop, RunTotals& totals,
           Relay& relay) {
@@ -40,7 +41,7 @@ bool pump(capture::PacketSource& src, capture::PacketDecoder& decoder,
   }
   totals.frames += frames;
   if (auto live = src.live_stats()) totals.live = live;
-  return frames > 0 || src.error().empty();
+  return src.error().empty();
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "packet_builder.hpp"
+#include "pcap_edit.hpp"
 #include "run_cli.hpp"
 
 namespace sipflow::test {
@@ -53,12 +55,71 @@ TEST_F(BadInput, TruncatedGlobalHeaderIsExit2) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
-TEST_F(BadInput, TruncatedLastRecordGivesPartialResultsAndIsCounted) {
-  auto r =
-      run({sipflow(), "messages", "--json", write("cut.pcap", good_.substr(0, good_.size() - 30))});
-  EXPECT_EQ(r.exit_code, 0);
+TEST_F(BadInput, TruncatedFileIsOneErrorLineExitTwoAndKeepsWhatCameBefore) {
+  std::string path = write("cut.pcap", good_.substr(0, good_.size() - 30));
+  auto r = run({sipflow(), "messages", "--json", path});
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(lines(r.out).size(), 6u);  // 7 messages, the last one cut
-  EXPECT_NE(r.err.find("truncated_record=1"), std::string::npos) << r.err;
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;  // the error, then the summary
+  EXPECT_EQ(
+      err[0].rfind(
+          "sipflow: error: " + path + ": file is truncated: it ends inside frame 7 (offset ", 0),
+      0u)
+      << r.err;
+  EXPECT_NE(err[1].find("truncated_record=1"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInput, PcapngCutInsideABlockIsTruncatedToo) {
+  std::string pcapng = slurp(sample("call_pcapng.pcapng"));
+  auto r = run({sipflow(), "calls", "--json", write("cut.pcapng", pcapng.substr(0, 100))});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("file is truncated"), std::string::npos) << r.err;
+}
+
+// The real call with its 100 Trying made unparseable (Content-Length: 9 and
+// no body) and a CRLF keep-alive datagram after it.
+TEST_F(BadInput, UnparseableMessageIsNamedWithItsFrameAndCounted) {
+  auto records = read_records(sample("udp_call.pcap"));
+  ASSERT_EQ(records.size(), 7u);
+  std::string trying(records[1].data.begin(), records[1].data.end());
+  std::size_t cl = trying.find("Content-Length: 0");
+  ASSERT_NE(cl, std::string::npos);
+  records[1].data[cl + 16] = '9';
+  Record keepalive = records[1];
+  keepalive.ts_ns += 1000;
+  keepalive.data =
+      ethernet(0x0800, ipv4({127, 0, 0, 1}, {127, 0, 0, 1}, 17, udp(5060, 5061, text("\r\n\r\n"))));
+  keepalive.wire_len = static_cast<std::uint32_t>(keepalive.data.size());
+  records.insert(records.begin() + 2, keepalive);
+  write_pcap(dir_ / "bad_trying.pcap", records);
+
+  auto r = run({sipflow(), "messages", "--json", (dir_ / "bad_trying.pcap").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(r.out).size(), 6u);  // every message but the broken one
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  EXPECT_EQ(
+      err[0].rfind("sipflow: frame 2: unparseable SIP message (content_length_exceeds_body", 0), 0u)
+      << r.err;
+  EXPECT_NE(err[1].find("unparseable_sip=1 (first in frame 2)"), std::string::npos) << r.err;
+  EXPECT_NE(err[1].find("crlf_keepalive=1"), std::string::npos) << r.err;
+}
+
+// A snaplen shorter than the message: named for where the cut fell, never fatal.
+TEST_F(BadInput, SnaplenCutMessagesAreNamedAndKept) {
+  auto records = read_records(sample("udp_call.pcap"));
+  ASSERT_EQ(records.size(), 7u);
+  records[0].data.resize(records[0].data.size() - 40);  // the INVITE, inside its SDP
+  records[3].data.resize(120);                          // the 200 OK, inside its headers
+  write_pcap(dir_ / "snaplen.pcap", records);
+
+  auto r = run({sipflow(), "calls", "--json", (dir_ / "snaplen.pcap").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_NE(r.err.find("truncated_sip_body=1 (first in frame 1)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("truncated_sip_headers=1 (first in frame 4)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("missing_blank_line"), std::string::npos) << r.err;
 }
 
 TEST_F(BadInput, AbsurdRecordLengthStopsWithAClearMessage) {
