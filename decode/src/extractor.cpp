@@ -141,7 +141,10 @@ void SipExtractor::deliver(const MessageMeta& meta, std::string_view bytes,
     return;
   }
   const ParseNotes& n = msg_.notes();
-  if (n.missing_blank_line) diag_.warning("missing_blank_line", meta.frame);
+  // A capture cut short (snaplen) inside the headers is named for what it is.
+  if (n.missing_blank_line)
+    diag_.warning(options.truncated_input ? "truncated_sip_headers" : "missing_blank_line",
+                  meta.frame);
   if (n.trailing_bytes) diag_.warning("trailing_bytes_ignored", meta.frame);
   if (n.body_truncated) diag_.warning("truncated_sip_body", meta.frame);
   if (options_.validate) {

@@ -172,6 +172,12 @@ Status SipMessage::parse_headers(std::size_t& pos, const ParseOptions& options) 
     while (colon < size && is(base[colon], kSpace))
       ++colon;
     if (name_end == begin || colon >= size || base[colon] != ':') {
+      // A capture cut inside this line's name: the headers before it stand.
+      if (options.truncated_input && colon >= size) {
+        notes_.missing_blank_line = true;
+        pos = size;
+        return Ok{};
+      }
       return fail("bad_header_line", begin);
     }
 

@@ -143,6 +143,20 @@ TEST(SipParser, ContentLengthLargerThanBodyIsRejectedUnlessTruncated) {
   EXPECT_EQ(t->content_length(), 50u);
 }
 
+TEST(SipParser, HeadersCutInsideANameStandWhenTheInputIsTruncated) {
+  std::string msg = crlf("SIP/2.0 200 OK\nCall-ID: abc\nCSeq: 1 INVITE\nConta");
+  EXPECT_EQ(parse(msg).error().code, "bad_header_line");
+  ParseOptions o;
+  o.truncated_input = true;
+  auto t = parse(msg, o);
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->notes().missing_blank_line);
+  EXPECT_EQ(t->call_id(), "abc");
+  EXPECT_EQ(t->fields().size(), 2u);
+  // A line that is whole but wrong is still wrong.
+  EXPECT_FALSE(parse(crlf("SIP/2.0 200 OK\nCall-ID: abc\nbroken line\nCSeq: 1 INVITE\n"), o));
+}
+
 TEST(SipParser, BadContentLengthsAreRejected) {
   EXPECT_EQ(parse(crlf("MESSAGE sip:a@b SIP/2.0\nContent-Length: -1\n\n")).error().code,
             "bad_content_length");
