@@ -7,7 +7,7 @@ pcap=${1:?usage: bench/run.sh PCAP}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bld=$root/build-bench
 cmake -S "$root" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIPFLOW_BUILD_BENCH=ON >/dev/null
-cmake --build "$bld" --target sipflow sipflow_floor >/dev/null
+cmake --build "$bld" --target sipflow sipflow_floor sipflow_micro >/dev/null
 sf=$(find "$bld" -type f -name sipflow -perm -u+x | head -1)
 fl=$bld/bench/sipflow_floor
 # A Call-ID from the middle of the file.
@@ -35,3 +35,8 @@ row "sipflow messages --json" "$sf" messages --json "$pcap"
 row "sipflow flow --call-id" "$sf" flow --call-id "$cid" "$pcap"
 row "tshark sip,stat" tshark -q -z sip,stat -r "$pcap"
 row "sngrep -N -q -I" sngrep -N -q -I "$pcap"
+echo
+echo "Micro-benchmarks (bench/micro.cpp, messages of the bundled samples):"
+echo '```'
+"$bld/bench/sipflow_micro" --benchmark_min_time=0.5 2>/dev/null | sed -n '/^Benchmark/,$p'
+echo '```'
