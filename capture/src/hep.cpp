@@ -1,7 +1,10 @@
 #include "sipflow/capture/hep.hpp"
 
+#include <string_view>
+
 #include "sipflow/capture/byte_reader.hpp"
 #include "sipflow/capture/diagnostics.hpp"
+#include "text.hpp"
 
 namespace sipflow::capture {
 namespace {
@@ -29,14 +32,58 @@ bool is_af_inet6(std::uint8_t f) {
   return f == 10 || f == 24 || f == 28 || f == 30;
 }
 
-Transport transport_of(std::uint8_t ip_protocol) {
+using detail::iequals;
+using detail::trim;
+
+// RFC 3261 §25.1: sent-protocol = protocol-name SLASH protocol-version SLASH
+// transport, with SLASH = SWS "/" SWS. Returns the transport token, or "".
+std::string_view sent_transport(std::string_view value) {
+  std::string_view rest = value;
+  for (int part = 0; part < 2; ++part) {
+    std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return {};
+    std::string_view word = trim(rest.substr(0, slash));
+    if (!iequals(word, part == 0 ? "SIP" : "2.0")) return {};
+    rest = rest.substr(slash + 1);
+  }
+  rest = trim(rest);
+  std::size_t end = rest.find_first_of(" \t;,");
+  return rest.substr(0, end);
+}
+
+// The transport named by the top Via (RFC 3261 §20.42, compact form "v"),
+// which is the hop the message was captured on; nullopt when absent.
+std::optional<Transport> top_via_transport(std::span<const std::uint8_t> payload) {
+  std::string_view m(reinterpret_cast<const char*>(payload.data()), payload.size());  // SIP text
+  std::size_t pos = m.find('\n');  // after the start line
+  while (pos != std::string_view::npos && pos + 1 < m.size()) {
+    std::size_t next = m.find('\n', pos + 1);
+    std::string_view line =
+        m.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;  // end of the headers
+    std::size_t colon = line.find(':');
+    std::string_view name = trim(line.substr(0, colon));
+    if (colon != std::string_view::npos && (iequals(name, "Via") || iequals(name, "v"))) {
+      std::string_view t = sent_transport(line.substr(colon + 1));
+      if (iequals(t, "TLS")) return Transport::Tls;
+      if (iequals(t, "WS")) return Transport::Ws;
+      if (iequals(t, "WSS")) return Transport::Wss;
+      return std::nullopt;
+    }
+    pos = next;
+  }
+  return std::nullopt;
+}
+
+Transport transport_of(std::uint8_t ip_protocol, std::span<const std::uint8_t> payload) {
   switch (ip_protocol) {
     case 6:
       return Transport::Tcp;
     case 132:
       return Transport::Sctp;
-    case 22:  // Kamailio's stand-in for TLS, WS and WSS
-      return Transport::Tls;
+    case 22:  // Kamailio's stand-in for TLS, WS and WSS alike: the Via tells which
+      return top_via_transport(payload).value_or(Transport::Tls);
     default:
       return Transport::Udp;
   }
@@ -125,7 +172,8 @@ Result<HepPacket> parse_v3(std::span<const std::uint8_t> b) {
   if (family != 0 && family != kAfInet && !is_af_inet6(family)) return Error{"bad_hep", 0};
   if (!have_payload || h.payload.empty()) return Error{"hep_no_payload", 0};
   if (sec) h.ts = make_ts(*sec, usec.value_or(0));
-  h.transport = transport_of(h.ip_protocol);
+  h.transport =
+      h.compressed ? transport_of(h.ip_protocol, {}) : transport_of(h.ip_protocol, h.payload);
   return h;
 }
 
@@ -165,7 +213,7 @@ Result<HepPacket> parse_v12(std::span<const std::uint8_t> b) {
   if (!r.ok()) return Error{"truncated_hep", static_cast<std::uint32_t>(r.offset())};
   h.payload = r.rest();
   if (h.payload.empty()) return Error{"hep_no_payload", static_cast<std::uint32_t>(r.offset())};
-  h.transport = transport_of(h.ip_protocol);
+  h.transport = transport_of(h.ip_protocol, h.payload);
   return h;
 }
 

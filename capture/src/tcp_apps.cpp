@@ -30,6 +30,13 @@ bool has_port(const std::vector<std::uint16_t>& ports, std::uint16_t a, std::uin
          std::find(ports.begin(), ports.end(), b) != ports.end();
 }
 
+// WSS is WebSocket (RFC 7118) inside TLS: its handshake is HTTP, so the
+// client offers "http/1.1" (or "h2", RFC 8441) in ALPN (RFC 7301).
+bool offers_http(const std::vector<std::string>& alpn) {
+  return std::any_of(alpn.begin(), alpn.end(),
+                     [](const std::string& p) { return p == "http/1.1" || p == "h2"; });
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) {
@@ -242,11 +249,15 @@ void TcpTracker::tls_bytes(Connection& c, std::size_t d, std::span<const std::ui
     if (!conv.server_hello_seen) {  // the server's choice wins when it is seen
       conv.version = h.version;
       conv.alpn = join(h.alpn);
+      conv.transport = offers_http(h.alpn) ? Transport::Wss : Transport::Tls;
     }
   } else {
     conv.server_hello_seen = true;
     conv.version = h.version;
-    if (!h.alpn.empty()) conv.alpn = join(h.alpn);
+    if (!h.alpn.empty()) {
+      conv.alpn = join(h.alpn);
+      conv.transport = offers_http(h.alpn) ? Transport::Wss : Transport::Tls;
+    }
   }
 }
 

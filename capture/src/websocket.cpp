@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sipflow/capture/byte_reader.hpp"
+#include "text.hpp"
 
 namespace sipflow::capture {
 namespace {
@@ -15,22 +16,8 @@ constexpr std::uint8_t kPing = 0x9;
 constexpr std::uint8_t kPong = 0xA;
 constexpr std::uint8_t kRsv1 = 0x4;  // RFC 7692: the message is compressed
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+using detail::iequals;
+using detail::trim;
 
 // True when the comma-separated `list` has `token` (case-insensitive), e.g.
 // "Upgrade: websocket" or "Sec-WebSocket-Protocol: sip, foo" (RFC 6455 §4.3).

@@ -77,6 +77,34 @@ TEST(Hep, Version2HasLittleEndianTimeAndAPaddedTimeHeader) {
   EXPECT_EQ(std::string(h->payload.begin(), h->payload.end()), kSip);
 }
 
+// Kamailio's siptrace marks TLS, WS and WSS alike with protocol 22: the top
+// Via of the inner message names the hop's transport (RFC 3261 §20.42).
+Transport protocol22(const std::string& sip) {
+  auto h = parse(test::hep3_v4({1, 2, 3, 4}, {5, 6, 7, 8}, 1, 2, 22, 1, 1, test::text(sip)));
+  EXPECT_TRUE(h) << h.error().code;
+  return h ? h->transport : Transport::Udp;
+}
+
+TEST(Hep, Protocol22TakesTheTransportOfTheTopVia) {
+  EXPECT_EQ(
+      protocol22("INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9\r\n"
+                 "Via: SIP/2.0/UDP 10.0.0.1\r\n\r\n"),
+      Transport::Wss);
+  EXPECT_EQ(protocol22("SIP/2.0 200 OK\r\nFrom: <sip:a@x>\r\nv : sip / 2.0 / ws h.invalid\r\n\r\n"),
+            Transport::Ws);
+  EXPECT_EQ(protocol22("BYE sip:b@x SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.1:5061\r\n\r\n"),
+            Transport::Tls);
+}
+
+TEST(Hep, Protocol22WithoutAUsableViaIsTls) {
+  EXPECT_EQ(protocol22("OPTIONS sip:b@x SIP/2.0\r\nContent-Length: 0\r\n\r\n"), Transport::Tls);
+  // A Via after the blank line is body, not a header.
+  EXPECT_EQ(protocol22("MESSAGE sip:b@x SIP/2.0\r\n\r\nVia: SIP/2.0/WSS h\r\n"), Transport::Tls);
+  EXPECT_EQ(protocol22("OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/3.0/WSS h\r\n\r\n"), Transport::Tls);
+  EXPECT_EQ(protocol22("OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n\r\n"), Transport::Tls);
+  EXPECT_EQ(protocol22("OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/WSS"), Transport::Wss);
+}
+
 TEST(Hep, EveryTruncationOfVersion3IsAnError) {
   Bytes full = test::hep3_v4({1, 2, 3, 4}, {5, 6, 7, 8}, 1, 2, 17, 1, 1, test::text(kSip));
   for (std::size_t n = 0; n < full.size(); ++n) {

@@ -87,7 +87,24 @@ TEST(TlsHello, VersionNames) {
 // --- over TCP, through the PacketDecoder ---
 
 using testing::DecoderFixture;
-class TlsOverTcp : public DecoderFixture {};
+class TlsOverTcp : public DecoderFixture {
+ protected:
+  // Runs a ClientHello (offering `client_alpn`) and a ServerHello (selecting
+  // `server_alpn`, "" for none) over a connection that is then reset.
+  Transport transport_after(const std::vector<std::string>& client_alpn,
+                            const std::string& server_alpn) {
+    tcp4(true, 100, 0, test::kSyn);
+    tcp4(false, 900, 101, test::kSyn | test::kAck);
+    Bytes ch = test::tls_record(22, test::tls_client_hello("ws.example", client_alpn, {}));
+    Bytes sh = test::tls_record(22, test::tls_server_hello(0, server_alpn));
+    tcp4(true, 101, 901, test::kAck, std::string(ch.begin(), ch.end()));
+    tcp4(false, 901, 101 + static_cast<std::uint32_t>(ch.size()), test::kAck,
+         std::string(sh.begin(), sh.end()));
+    tcp4(true, 101 + static_cast<std::uint32_t>(ch.size()), 901, test::kRst);
+    EXPECT_EQ(conversations_.got.size(), 1u);
+    return conversations_.got.empty() ? Transport::Udp : conversations_.got.back().transport;
+  }
+};
 
 std::string str(const Bytes& b) {
   return {b.begin(), b.end()};
@@ -120,6 +137,26 @@ TEST_F(TlsOverTcp, HandshakeIsReportedAsAnEncryptedConversation) {
   EXPECT_EQ(c.last_frame, 6u);
   EXPECT_EQ(c.end, ConversationEnd::Reset);
   EXPECT_EQ(diag_.get("tls_conversation"), 1u);
+}
+
+TEST_F(TlsOverTcp, HttpAlpnOfferedByTheClientIsWss) {
+  EXPECT_EQ(transport_after({"http/1.1"}, ""), Transport::Wss);
+}
+
+TEST_F(TlsOverTcp, H2AlpnIsWss) {
+  EXPECT_EQ(transport_after({"h2", "http/1.1"}, "h2"), Transport::Wss);
+}
+
+TEST_F(TlsOverTcp, SipAlpnIsTls) {
+  EXPECT_EQ(transport_after({"sip"}, ""), Transport::Tls);
+}
+
+TEST_F(TlsOverTcp, NoAlpnIsTls) {
+  EXPECT_EQ(transport_after({}, ""), Transport::Tls);
+}
+
+TEST_F(TlsOverTcp, TheServersChoiceOfAnotherProtocolIsTls) {
+  EXPECT_EQ(transport_after({"http/1.1", "sip"}, "sip"), Transport::Tls);
 }
 
 TEST_F(TlsOverTcp, TlsPortWithoutHandshakeIsStillEncrypted) {

@@ -25,6 +25,8 @@ struct EncryptedConversation {
   std::uint64_t id = 0;  ///< connection serial number (same order as the streams)
   Endpoint client;       ///< sender of the ClientHello (or SYN); else the first sender seen
   Endpoint server;
+  /// Wss when the ALPN (the server's choice when visible, else the client's
+  /// offer) has "http/1.1" or "h2": a WebSocket handshake inside; else Tls.
   Transport transport = Transport::Tls;
   /// Negotiated version from the ServerHello (supported_versions first, RFC
   /// 8446 §4.2.1), else the ClientHello's; 0x0303 = TLS 1.2, 0x0304 = TLS 1.3;

@@ -44,7 +44,8 @@ struct HepPacket {
   Endpoint dst;
   std::uint8_t ip_protocol = 0;  ///< IPPROTO_*: 17 UDP, 6 TCP, 132 SCTP (22: see transport)
   /// From ip_protocol. Kamailio marks TLS, WS and WSS alike with 22
-  /// (IPPROTO_IDP); sipflow reports those as TLS.
+  /// (IPPROTO_IDP); for those the top Via of the SIP payload tells which
+  /// (SIP/2.0/TLS, /WS, /WSS), and TLS when it does not.
   Transport transport = Transport::Udp;
   std::optional<Timestamp> ts;    ///< original capture time, when the packet says
   std::uint8_t payload_type = 1;  ///< HEPv3 chunk 11 (1 = SIP); 1 for v1/v2
