@@ -162,7 +162,10 @@ class PcapngReader final : public PacketSource {
       std::size_t have = in_->fill(12);
       if (have == 0) return finish();
       if (have < 12) return truncated();
+      // The section header's type reads the same in both byte orders; every
+      // other block's type is in the section's order.
       std::uint32_t type = raw32(in_->data());
+      if (type != kPcapngShb) type = read32(in_->data());
       if (type == kPcapngShb) {
         // The byte-order magic decides how to read even this block's length.
         if (in_->fill(12) < 12) return truncated();
