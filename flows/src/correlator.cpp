@@ -335,6 +335,12 @@ void Correlator::Impl::handle(const decode::MessageMeta& meta, const decode::Sip
     if (created) t.initial = p.to_tag.empty();
   } else {
     std::uint64_t rkey = fnv(p.to_tag, fnv_u64(static_cast<std::uint64_t>(m.status()), 7));
+    // RFC 3262 §3: each reliable provisional response carries a new RSeq, so
+    // a second 183 with RSeq 2 is a new response, not the first one again.
+    if (m.status() > 100 && m.status() < 200) {
+      if (auto rseq = decode::parse_number(m.first(decode::HeaderId::RSeq), 0xFFFFFFFFu))
+        rkey = fnv_u64(*rseq + 1, rkey);
+    }
     auto seen = std::find_if(t.responses.begin(), t.responses.end(),
                              [&](const SeenResponse& r) { return r.key == rkey; });
     if (seen != t.responses.end()) {

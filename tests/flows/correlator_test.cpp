@@ -283,6 +283,37 @@ TEST_F(CorrelatorTest, MessagesWithoutCallIdOrCSeqAreCountedNotCorrelated) {
   EXPECT_EQ(diag_.get("uncorrelated_message"), 1u);
 }
 
+TEST_F(CorrelatorTest, ANewReliableProvisionalIsNotARetransmission) {
+  CorrelatorOptions o;
+  o.keep_messages = true;
+  make(o);
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "Supported: 100rel\r\n",
+        sdp("10.0.0.1", 4000)},
+       0);
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i",
+        "Require: 100rel\r\nRSeq: 1\r\n", sdp("10.0.0.2", 5000)},
+       0.1);
+  send({"PRACK sip:bob@b", "c", "2 PRACK", "ft", "tt", "z9hG4bK-p1", "RAck: 1 1 INVITE\r\n"}, 0.2);
+  send({"SIP/2.0 200 OK", "c", "2 PRACK", "ft", "tt", "z9hG4bK-p1"}, 0.21);
+  // RFC 3262 §3: a second reliable 183 with a new RSeq and a new SDP.
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i",
+        "Require: 100rel\r\nRSeq: 2\r\n", sdp("10.0.0.2", 5002)},
+       1);
+  // The same 183 again (its PRACK was lost): a retransmission.
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i",
+        "Require: 100rel\r\nRSeq: 2\r\n", sdp("10.0.0.2", 5002)},
+       1.5);
+  const Call& c = only();
+  ASSERT_EQ(c.history.size(), 6u);
+  EXPECT_EQ(c.history[4].repeat, Repeat::First);
+  EXPECT_EQ(c.history[4].sdp, SdpRole::Answer);
+  EXPECT_EQ(c.history[5].repeat, Repeat::Retransmission);
+  EXPECT_EQ(c.retransmissions, 1u);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  ASSERT_EQ(c.dialogs[0].answer.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].answer[0].address, "10.0.0.2:5002");
+}
+
 class LinkTest : public CorrelatorTest {
  protected:
   void leg(const std::string& id, const std::string& extra, int port, double t) {
