@@ -408,7 +408,12 @@ void Correlator::Impl::request(OpenCall& oc, Transaction& t, const Parsed& p,
       if (t.initial) {
         if (!c.invite) c.invite = meta.ts;
         if (!oc.answered_initial) {
+          // A new attempt (re-sent with credentials after a 401/407, RFC 3261
+          // §22.2): what the challenge decided no longer holds.
           c.state = CallState::Setup;
+          c.status = 0;
+          c.reason.clear();
+          c.end.reset();
           set_wait(oc, Wait::Invite);
         }
       }

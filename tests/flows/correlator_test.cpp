@@ -314,6 +314,40 @@ TEST_F(CorrelatorTest, ANewReliableProvisionalIsNotARetransmission) {
   EXPECT_EQ(c.dialogs[0].answer[0].address, "10.0.0.2:5002");
 }
 
+TEST_F(CorrelatorTest, ChallengedInviteEndsWithTheByeNotTheChallenge) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-1"}, 0);
+  send({"SIP/2.0 407 Proxy Authentication Required", "c", "1 INVITE", "ft", "p", "z9hG4bK-1"},
+       0.01);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "p", "z9hG4bK-1"}, 0.02);
+  send({"INVITE sip:bob@b", "c", "2 INVITE", "ft", "", "z9hG4bK-2",
+        "Proxy-Authorization: Digest x\r\n"},
+       0.03);
+  send({"SIP/2.0 180 Ringing", "c", "2 INVITE", "ft", "tt", "z9hG4bK-2"}, 0.5);
+  send({"SIP/2.0 200 OK", "c", "2 INVITE", "ft", "tt", "z9hG4bK-2"}, 1);
+  send({"ACK sip:bob@b", "c", "2 ACK", "ft", "tt", "z9hG4bK-a"}, 1.01);
+  send({"BYE sip:bob@b", "c", "3 BYE", "ft", "tt", "z9hG4bK-b"}, 10);
+  send({"SIP/2.0 200 OK", "c", "3 BYE", "ft", "tt", "z9hG4bK-b"}, 10.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Completed);
+  EXPECT_EQ(c.status, 200);
+  EXPECT_EQ(c.auth_challenges, 1u);
+  ASSERT_TRUE(c.end);
+  EXPECT_NEAR(seconds_between(c.start, *c.end), 10.01, 1e-6);
+}
+
+TEST_F(CorrelatorTest, ChallengedInviteIsSetupAgainUntilItsNewAnswer) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-1"}, 0);
+  send({"SIP/2.0 401 Unauthorized", "c", "1 INVITE", "ft", "p", "z9hG4bK-1"}, 0.01);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "p", "z9hG4bK-1"}, 0.02);
+  send({"INVITE sip:bob@b", "c", "2 INVITE", "ft", "", "z9hG4bK-2"}, 0.03);
+  correlator_->finish();
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  const Call& c = calls_.calls[0];
+  EXPECT_EQ(c.state, CallState::Setup);
+  EXPECT_EQ(c.status, 0);
+  EXPECT_FALSE(c.end);
+}
+
 class LinkTest : public CorrelatorTest {
  protected:
   void leg(const std::string& id, const std::string& extra, int port, double t) {
