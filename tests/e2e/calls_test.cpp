@@ -224,7 +224,8 @@ TEST(FlowCommand, EachWritesOneFilePerCall) {
 TEST(FlowCommand, NarrowWidthMovesLabelsAboveArrowsWithoutCuttingThem) {
   auto r = run({sipflow(), "flow", "-q", "--width", "30", sample("call_prack.pcap")});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("183 Session Progress (SDP answer)"), std::string::npos);
+  EXPECT_NE(r.out.find("183 Session"), std::string::npos);  // folded, not cut
+  EXPECT_NE(r.out.find("answer)"), std::string::npos);
 }
 
 }  // namespace

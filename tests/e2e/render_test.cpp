@@ -46,13 +46,16 @@ std::vector<std::string> drawable_samples() {
   return out;
 }
 
-void expect_golden_for_every_sample(const std::string& format, const std::string& ext) {
+void expect_golden_for_every_sample(const std::string& format, const std::string& ext,
+                                    const std::vector<std::string>& extra = {}) {
   auto golden_dir = fs::path(SIPFLOW_SOURCE_DIR) / "tests" / "golden";
   std::size_t drawn = 0;
   for (const auto& s : all_samples()) {
     SCOPED_TRACE(s);
     std::string golden = s + ".flow." + ext;
-    auto r = run({sipflow(), "flow", "-q", "--format", format, sample(s)});
+    std::vector<std::string> cmd = {sipflow(), "flow", "-q", "--format", format, sample(s)};
+    cmd.insert(cmd.end(), extra.begin(), extra.end());
+    auto r = run(cmd);
     if (r.exit_code == kExitNoMatch && r.out.empty()) {
       EXPECT_FALSE(fs::exists(golden_dir / golden)) << "had a diagram before: " << r.err;
       continue;
@@ -74,6 +77,11 @@ TEST(RenderGolden, MermaidOfEverySample) {
 
 TEST(RenderGolden, DotOfEverySample) {
   expect_golden_for_every_sample("dot", "dot");
+}
+
+// With --sdp, as the ASCII goldens of calls_test.cpp (same files for those samples).
+TEST(RenderGolden, AsciiOfEverySample) {
+  expect_golden_for_every_sample("ascii", "txt", {"--sdp"});
 }
 
 TEST_F(RenderE2e, EverySvgIsWellFormedXml) {

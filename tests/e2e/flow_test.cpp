@@ -1,0 +1,162 @@
+// End-to-end: `sipflow flow` as people use it on real captures: ASCII that
+// fits the terminal, pure ASCII with --ascii, several calls in one diagram.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+#include "run_cli.hpp"
+#include "scratch_dir.hpp"
+#include "sipflow/render/escape.hpp"
+
+namespace sipflow::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> flow(std::vector<std::string> args) {
+  std::vector<std::string> cmd = {sipflow(), "flow", "-q"};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  return cmd;
+}
+
+// What the width tests draw: one call, linked legs, many calls over many columns.
+const std::vector<std::vector<std::string>> kWideCases = {
+    {"--sdp", sample("call_prack.pcap")},
+    {"--sdp", "--full", sample("udp_call.pcap")},
+    {"--related", sample("b2bua_legs.pcap")},
+    {sample("tcp_multi_conn.pcap")},
+    {"--sdp", sample("fragmented_udp6.pcap")},
+    {sample("udp_call.pcap"), sample("tcp_multi_conn.pcap"), sample("call_lossy.pcap")},
+};
+
+TEST(FlowAscii, EveryLineFitsTheWidth) {
+  for (int width : {40, 80, 120}) {
+    for (const auto& args : kWideCases) {
+      for (bool ascii : {false, true}) {
+        auto cmd = flow(args);
+        cmd.insert(cmd.end(), {"--width", std::to_string(width)});
+        if (ascii) cmd.push_back("--ascii");
+        auto r = run(cmd);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        SCOPED_TRACE(args.back() + " --width " + std::to_string(width));
+        std::size_t widest = 0;
+        for (const auto& line : lines(r.out)) {
+          EXPECT_LE(render::display_width(line), static_cast<std::size_t>(width)) << line;
+          widest = std::max(widest, render::display_width(line));
+        }
+        if (width == 40) {
+          EXPECT_GE(widest, 30u);  // and uses the room it has
+        }
+      }
+    }
+  }
+}
+
+TEST(FlowAscii, WideDiagramsSplitIntoPagesOfColumns) {
+  auto r = run(flow({"--related", "--width", "40", sample("b2bua_legs.pcap")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(matches_golden("b2bua_legs.pcap.flow.related.w40.txt", r.out));
+  EXPECT_NE(r.out.find("page 2/2: columns 3-3 of 3"), std::string::npos);
+  EXPECT_NE(r.out.find("├──▶ [#3]"), std::string::npos);  // a stub to the next page
+  EXPECT_NE(r.out.find("[#2] ◀──┤"), std::string::npos);  // and one back
+  // No label is cut: wrapped over lines, every word is still there.
+  EXPECT_NE(r.out.find("[1] 100 trying -- your call"), std::string::npos);
+  EXPECT_NE(r.out.find("is important to us"), std::string::npos);
+
+  auto many = run(flow({"--width", "80", sample("udp_call.pcap"), sample("tcp_multi_conn.pcap"),
+                        sample("call_lossy.pcap")}));
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  EXPECT_TRUE(matches_golden("several_samples.flow.w80.txt", many.out));
+  EXPECT_NE(many.out.find("page 1/"), std::string::npos);
+}
+
+// Each run of bytes >= 0x80 in `text` must come from the packets (be in the capture files).
+void expect_only_packet_bytes_beyond_ascii(const std::string& text,
+                                           const std::vector<std::string>& files) {
+  std::string captured;
+  for (const auto& f : files)
+    captured += slurp(f);
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
+      ++j;
+    EXPECT_NE(captured.find(text.substr(i, j - i)), std::string::npos)
+        << "not from a packet: " << text.substr(i > 20 ? i - 20 : 0, 60);
+    i = j;
+  }
+}
+
+TEST(FlowAscii, AsciiModeWritesNoByteBeyondAsciiOfItsOwn) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--sdp", sample("fragmented_udp6.pcap")},
+      {"--sdp", "--full", sample("hostile_headers.pcap")},
+      {"--related", "--width", "40", sample("b2bua_legs.pcap")},
+      {sample("tcp_multi_conn.pcap"), sample("call_forked.pcap")},
+  };
+  for (const auto& args : cases) {
+    SCOPED_TRACE(args.back());
+    auto cmd = flow(args);
+    cmd.push_back("--ascii");
+    auto r = run(cmd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> files;
+    std::copy_if(args.begin(), args.end(), std::back_inserter(files),
+                 [](const std::string& a) { return a.find("/samples/") != std::string::npos; });
+    expect_only_packet_bytes_beyond_ascii(r.out, files);
+  }
+  auto r = run(flow({"--ascii", "--sdp", sample("fragmented_udp6.pcap")}));
+  EXPECT_NE(r.out.find("INVITE sipp -> alice - completed 200"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("opus,red,G722,... "), std::string::npos) << r.out;
+  for (char ch : r.out)
+    ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << r.out;
+}
+
+// The rows of `out` that carry a time (arrows), without the time column.
+std::vector<std::string> arrow_rows(const std::string& out) {
+  std::vector<std::string> rows;
+  static const std::regex kTime(R"(^ *\d+\.\d{3} +(.*)$)");
+  for (const auto& line : lines(out)) {
+    std::smatch m;
+    if (std::regex_match(line, m, kTime)) rows.push_back(m[1]);
+  }
+  return rows;
+}
+
+TEST(FlowAscii, LabelsNeverHideTheLifelinesTheyCross) {
+  auto r = run(flow({sample("tcp_multi_conn.pcap")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto rows = arrow_rows(r.out);
+  ASSERT_EQ(rows.size(), 21u);
+  // The third call's 7 arrows join the 2nd and 4th columns, across the 3rd.
+  for (std::size_t i = 14; i < 21; ++i) {
+    SCOPED_TRACE(rows[i]);
+    std::size_t crossings = 0;
+    for (std::size_t at = rows[i].find("┼"); at != std::string::npos;
+         at = rows[i].find("┼", at + 1))
+      ++crossings;
+    EXPECT_EQ(crossings, 1u);
+  }
+}
+
+TEST(FlowAscii, EveryArrowNamesItsCallWhenSeveralAreDrawn) {
+  auto r = run(flow({sample("tcp_multi_conn.pcap")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto rows = arrow_rows(r.out);
+  ASSERT_EQ(rows.size(), 21u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string marker = "[" + std::to_string(i / 7 + 1) + "] ";
+    EXPECT_NE(rows[i].find(marker), std::string::npos) << rows[i];
+  }
+  auto one = run(flow({sample("udp_call.pcap")}));
+  EXPECT_EQ(one.out.find("[1] "), std::string::npos) << one.out;
+}
+
+}  // namespace
+}  // namespace sipflow::test
