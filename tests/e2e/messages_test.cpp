@@ -10,6 +10,7 @@
 
 #include "json_fields.hpp"
 #include "run_cli.hpp"
+#include "tshark.hpp"
 
 namespace sipflow::test {
 namespace {
@@ -53,52 +54,10 @@ std::vector<Key> ours(const std::string& file) {
   return keys;
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
 std::vector<Key> theirs(const std::string& file) {
-  std::vector<std::string> cmd = {"tshark", "-n", "-r", sample(file)};
   auto it = kTsharkOptions.find(file);
-  if (it != kTsharkOptions.end()) cmd.insert(cmd.end(), it->second.begin(), it->second.end());
-  for (const char* a : {"-Y", "sip", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
-                        "-E", "aggregator=|", "-e", "frame.number", "-e", "sip.Call-ID", "-e",
-                        "sip.Method", "-e", "sip.Status-Code"}) {
-    cmd.emplace_back(a);
-  }
-  auto r = run(cmd);
-  std::vector<Key> keys;
-  for (const auto& line : lines(r.out)) {
-    auto cols = split(line, '\t');
-    if (cols.size() < 4) continue;
-    // Several messages in one frame come as |-joined lists, in order.
-    auto ids = split(cols[1], '|'), methods = split(cols[2], '|'), codes = split(cols[3], '|');
-    std::size_t mi = 0, ci = 0;
-    for (const auto& id : ids) {
-      // A frame lists methods for requests and codes for responses separately;
-      // tshark reports both lists in message order, so pair them greedily.
-      std::string what;
-      if (mi < methods.size() && !methods[mi].empty()) {
-        what = methods[mi++];
-      } else if (ci < codes.size()) {
-        what = codes[ci++];
-      }
-      keys.emplace_back(cols[0], id, what);
-    }
-  }
-  std::sort(keys.begin(), keys.end());
-  return keys;
+  return tshark_messages(sample(file),
+                         it != kTsharkOptions.end() ? it->second : std::vector<std::string>{});
 }
 
 class Sample : public ::testing::TestWithParam<std::string> {};

@@ -14,6 +14,7 @@
 #include "json_fields.hpp"
 #include "pcap_edit.hpp"
 #include "run_cli.hpp"
+#include "tshark.hpp"
 
 namespace sipflow::test {
 namespace {
@@ -41,6 +42,24 @@ Output messages(const std::string& path) {
   }
   return o;
 }
+
+// Our messages as tshark reports them: (frame, Call-ID, method or code), sorted.
+std::vector<TsharkMessage> as_tshark(const std::vector<Key>& keys) {
+  std::vector<TsharkMessage> out;
+  for (const auto& [frame, id, what] : keys)
+    out.emplace_back(std::to_string(frame), id, what);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A message's JSON line without its frame number (which edits shift).
+std::string without_frame(const std::string& line) {
+  std::size_t at = line.find("\"frame\":");
+  if (at == std::string::npos) return line;
+  return line.substr(0, at) + line.substr(line.find(',', at));
+}
+
+constexpr std::uint8_t kTcpRstAck = 0x14;
 
 bool is_start_line(const std::string& payload) {
   return !payload.empty() && payload[0] >= 'A' && payload[0] <= 'Z';
@@ -109,6 +128,22 @@ class Transport : public ::testing::Test {
     }
     ADD_FAILURE() << "no message after frame " << frame;
     return {};
+  }
+
+  /// With tshark installed, expects it to dissect the same messages in the
+  /// same frames from the capture at `path` as `got`.
+  static void expect_tshark_agrees(const std::string& path, const Output& got) {
+    if (!have_command("tshark")) return;
+    EXPECT_EQ(as_tshark(got.keys), tshark_messages(path));
+  }
+  /// Source port of record `i` (0 when it is not TCP).
+  std::uint16_t sport(std::size_t i) const {
+    auto v = tcp_view(records_[i]);
+    return v ? v->sport : 0;
+  }
+  std::size_t payload_len(std::size_t i) const {
+    auto v = tcp_view(records_[i]);
+    return v ? v->payload_len : 0;
   }
 
   std::filesystem::path dir_;
@@ -263,6 +298,134 @@ TEST_F(Transport, WebSocketSegmentDroppedLosesOneMessageAndResynchronises) {
   recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(i));
   Output got = messages(write(recs));
   EXPECT_EQ(got.keys, expected([&](const Key& k) { return k == lost; }, i + 1, -1));
+}
+
+TEST_F(Transport, HandshakeCutOffGivesEveryMessage) {
+  if (!load("tcp_call.pcap")) GTEST_SKIP() << "sample missing";
+  // As `editcap -r` would: the capture starts after SYN, SYN-ACK and ACK, on
+  // a connection already open.
+  ASSERT_TRUE(tcp_view(records_[0]) && (tcp_view(records_[0])->flags & 0x02)) << "no SYN first";
+  std::size_t cut = 0;
+  while (cut < records_.size() && payload_len(cut) == 0)
+    ++cut;
+  ASSERT_GE(cut, 3u);
+  std::vector<Record> recs(records_.begin() + static_cast<std::ptrdiff_t>(cut), records_.end());
+  std::string path = write(recs);
+  Output got = messages(path);
+  EXPECT_EQ(got.keys, expected([](const Key&) { return false; }, 0, -static_cast<int>(cut)));
+  EXPECT_EQ(got.keys.size(), original_.keys.size());
+  expect_tshark_agrees(path, got);
+}
+
+TEST_F(Transport, OverlappingResendChangesNothing) {
+  if (!load("tcp_segmented.pcap")) GTEST_SKIP() << "sample missing";
+  // Between two inner segments A and B of a message, a resend that repeats
+  // the second half of A and carries the first half of B: B then overlaps
+  // it with the same bytes.
+  std::size_t i = inner_pair();
+  auto a = tcp_view(records_[i]), b = tcp_view(records_[i + 1]);
+  ASSERT_EQ(a->seq + a->payload_len, b->seq);
+  std::string pa = tcp_payload(records_[i]), pb = tcp_payload(records_[i + 1]);
+  Record resend = records_[i + 1];
+  ASSERT_TRUE(set_tcp_segment(resend, a->seq + static_cast<std::uint32_t>(pa.size() / 2),
+                              pa.substr(pa.size() / 2) + pb.substr(0, pb.size() / 2)));
+  auto recs = records_;
+  recs.insert(recs.begin() + static_cast<std::ptrdiff_t>(i) + 1, resend);
+  std::string path = write(recs);
+  Output got = messages(path);
+  EXPECT_EQ(got.keys, expected([](const Key&) { return false; }, i + 1, +1));
+  ASSERT_EQ(got.lines.size(), original_.lines.size());
+  for (std::size_t k = 0; k < got.lines.size(); ++k)
+    EXPECT_EQ(without_frame(got.lines[k]), without_frame(original_.lines[k]));
+  EXPECT_EQ(got.err.find("tcp_overlap_conflict"), std::string::npos) << got.err;
+  EXPECT_EQ(got.err.find("tcp_gap"), std::string::npos) << got.err;
+  expect_tshark_agrees(path, got);
+}
+
+TEST_F(Transport, TwoMessagesCoalescedInOneSegment) {
+  if (!load("tcp_call.pcap")) GTEST_SKIP() << "sample missing";
+  // Two messages in a row of one direction, with no data of that direction
+  // between them: the second one's bytes are appended to the first's segment
+  // (as a sender that coalesces writes would) and its record dropped.
+  std::size_t k = 0, x = 0, y = 0;
+  for (; k + 1 < original_.keys.size(); ++k) {
+    x = std::get<0>(original_.keys[k]) - 1;
+    y = std::get<0>(original_.keys[k + 1]) - 1;
+    bool clean = sport(x) == sport(y);
+    for (std::size_t j = x + 1; clean && j < y; ++j)
+      clean = sport(j) != sport(x) || payload_len(j) == 0;
+    if (clean && y > x + 1) break;
+  }
+  ASSERT_LT(k + 1, original_.keys.size());
+  auto recs = records_;
+  ASSERT_TRUE(set_tcp_segment(recs[x], tcp_view(recs[x])->seq,
+                              tcp_payload(records_[x]) + tcp_payload(records_[y])));
+  recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(y));
+  std::string path = write(recs);
+  Output got = messages(path);
+  auto want = expected([](const Key&) { return false; }, y + 1, -1);
+  std::get<0>(want[k + 1]) = x + 1;  // both completed by the one segment
+  EXPECT_EQ(got.keys, want);
+  expect_tshark_agrees(path, got);
+  if (have_command("tshark")) {  // the helper's IPv4 and TCP checksums are right
+    auto t = run({"tshark", "-n", "-r", path, "-o", "ip.check_checksum:TRUE", "-o",
+                  "tcp.check_checksum:TRUE", "-Y", "frame.number==" + std::to_string(x + 1), "-T",
+                  "fields", "-e", "ip.checksum.status", "-e", "tcp.checksum.status"});
+    EXPECT_EQ(t.out, "1\t1\n");  // 1: good
+  }
+}
+
+TEST_F(Transport, StartMidMessageResyncsAtNextStartLine) {
+  if (!load("tcp_segmented.pcap")) GTEST_SKIP() << "sample missing";
+  // The capture starts inside the first message, after its first two
+  // segments: its other segments are not SIP until the next start line.
+  Key lost = original_.keys[0];
+  std::size_t done = std::get<0>(lost) - 1;
+  std::uint16_t dir = sport(done);
+  std::size_t cut = 0, seen = 0;
+  while (cut < done && seen < 2)
+    seen += sport(cut) == dir && payload_len(cut) > 0, ++cut;
+  ASSERT_EQ(seen, 2u);
+  // decode counts one non_sip_stream_bytes per stretch it skips: here each
+  // remaining segment of the lost message (none of them has a start line).
+  std::size_t skipped = 0;
+  for (std::size_t j = cut; j <= done; ++j)
+    skipped += sport(j) == dir && payload_len(j) > 0;
+  ASSERT_GT(skipped, 1u);
+  std::vector<Record> recs(records_.begin() + static_cast<std::ptrdiff_t>(cut), records_.end());
+  std::string path = write(recs);
+  Output got = messages(path);
+  EXPECT_EQ(got.keys, expected([&](const Key& k) { return k == lost; }, 0, -static_cast<int>(cut)));
+  EXPECT_NE(got.err.find("non_sip_stream_bytes=" + std::to_string(skipped)), std::string::npos)
+      << got.err;
+  expect_tshark_agrees(path, got);
+}
+
+TEST_F(Transport, RstMidMessageCountsStreamEndedMidMessage) {
+  if (!load("tcp_call.pcap")) GTEST_SKIP() << "sample missing";
+  // The first message of the second call is cut after half its bytes and
+  // the connection reset there; the capture ends with the RST.
+  std::size_t m = 0;
+  while (m < original_.keys.size() &&
+         std::get<1>(original_.keys[m]) == std::get<1>(original_.keys[0]))
+    ++m;
+  ASSERT_LT(m, original_.keys.size());
+  std::size_t x = std::get<0>(original_.keys[m]) - 1;
+  std::string p = tcp_payload(records_[x]);
+  std::uint32_t seq = tcp_view(records_[x])->seq;
+  std::vector<Record> recs(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(x) + 1);
+  ASSERT_TRUE(set_tcp_segment(recs[x], seq, p.substr(0, p.size() / 2)));
+  Record rst = recs[x];
+  ASSERT_TRUE(set_tcp_segment(rst, seq + static_cast<std::uint32_t>(p.size() / 2), "", kTcpRstAck));
+  rst.ts_ns += 1000;
+  recs.push_back(rst);
+  std::string path = write(recs);
+  Output got = messages(path);
+  std::vector<Key> want(original_.keys.begin(),
+                        original_.keys.begin() + static_cast<std::ptrdiff_t>(m));
+  EXPECT_EQ(got.keys, want);
+  EXPECT_NE(got.err.find("stream_ended_mid_message=1"), std::string::npos) << got.err;
+  expect_tshark_agrees(path, got);
 }
 
 TEST_F(Transport, TlsConnectionsAreCountedNotDecoded) {

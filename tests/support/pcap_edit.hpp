@@ -70,6 +70,8 @@ struct TcpView {
   std::uint16_t sport = 0, dport = 0;
   std::uint32_t seq = 0;
   std::uint8_t flags = 0;
+  std::size_t ip_offset = 0;       ///< in Record::data
+  std::size_t tcp_offset = 0;      ///< in Record::data
   std::size_t payload_offset = 0;  ///< in Record::data
   std::size_t payload_len = 0;
 };
@@ -111,6 +113,8 @@ inline std::optional<TcpView> tcp_view(const Record& rec) {
   s.sport = t.be16();
   s.dport = t.be16();
   s.seq = t.be32();
+  s.ip_offset = off;
+  s.tcp_offset = l4;
   t.skip(4);
   std::size_t hl = std::size_t{t.u8()} / 16 * 4;
   s.flags = t.u8();
@@ -126,6 +130,64 @@ inline std::string tcp_payload(const Record& rec) {
   return std::string(
       rec.data.begin() + static_cast<std::ptrdiff_t>(v->payload_offset),
       rec.data.begin() + static_cast<std::ptrdiff_t>(v->payload_offset + v->payload_len));
+}
+
+namespace detail {
+
+inline void put_be16(std::vector<std::uint8_t>& d, std::size_t at, std::uint32_t v) {
+  d[at] = static_cast<std::uint8_t>(v >> 8);
+  d[at + 1] = static_cast<std::uint8_t>(v);
+}
+
+// RFC 1071: the ones' complement of the ones' complement sum of 16-bit words.
+inline std::uint16_t inet_checksum(std::uint32_t sum, const std::uint8_t* p, std::size_t n) {
+  for (std::size_t i = 0; i + 1 < n; i += 2)
+    sum += std::uint32_t{p[i]} << 8 | p[i + 1];
+  if (n % 2 != 0) sum += std::uint32_t{p[n - 1]} << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum);
+}
+
+}  // namespace detail
+
+/// Rewrites the TCP segment of `rec` as an editor of real captures would
+/// (the options and the rest of the headers stay): its sequence number, its
+/// payload and, when given, its flags. Fixes what depends on them: the IPv4
+/// total length and header checksum or the IPv6 payload length, the TCP
+/// checksum (RFC 9293 §3.1 pseudo-header), and the record's lengths.
+/// Returns false, changing nothing, when `rec` is not a TCP segment.
+inline bool set_tcp_segment(Record& rec, std::uint32_t seq, const std::string& payload,
+                            std::optional<std::uint8_t> flags = std::nullopt) {
+  auto v = tcp_view(rec);
+  if (!v || v->payload_offset > rec.data.size()) return false;
+  std::vector<std::uint8_t>& d = rec.data;
+  d.resize(v->payload_offset);
+  d.insert(d.end(), payload.begin(), payload.end());
+  std::size_t tcp_len = d.size() - v->tcp_offset;
+  bool v4 = (d[v->ip_offset] >> 4) == 4;
+  if (v4) {
+    std::size_t ihl = v->tcp_offset - v->ip_offset;
+    detail::put_be16(d, v->ip_offset + 2, static_cast<std::uint32_t>(ihl + tcp_len));
+    detail::put_be16(d, v->ip_offset + 10, 0);
+    detail::put_be16(d, v->ip_offset + 10, detail::inet_checksum(0, &d[v->ip_offset], ihl));
+  } else {
+    detail::put_be16(d, v->ip_offset + 4, static_cast<std::uint32_t>(tcp_len));
+  }
+  std::size_t t = v->tcp_offset;
+  for (int i = 0; i < 4; ++i)
+    d[t + 4 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seq >> (24 - 8 * i));
+  if (flags) d[t + 13] = *flags;
+  // Pseudo-header: source and destination addresses, protocol 6, TCP length.
+  std::size_t addr = v4 ? v->ip_offset + 12 : v->ip_offset + 8, addr_len = v4 ? 8 : 32;
+  std::uint32_t sum =
+      6 + static_cast<std::uint32_t>(tcp_len & 0xffff) + static_cast<std::uint32_t>(tcp_len >> 16);
+  for (std::size_t i = 0; i < addr_len; i += 2)
+    sum += std::uint32_t{d[addr + i]} << 8 | d[addr + i + 1];
+  detail::put_be16(d, t + 16, 0);
+  detail::put_be16(d, t + 16, detail::inet_checksum(sum, &d[t], tcp_len));
+  rec.wire_len = static_cast<std::uint32_t>(d.size());
+  return true;
 }
 
 }  // namespace sipflow::test

@@ -2,9 +2,11 @@
 // tshark as a test oracle: the options some samples need, and the output of
 // `tshark -q -z sip,stat` read back into numbers.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "run_cli.hpp"
@@ -71,6 +73,56 @@ inline TsharkSipStat tshark_sip_stat(const std::string& file) {
     }
   }
   return s;
+}
+
+/// (frame, Call-ID, method or status code) of one SIP message.
+using TsharkMessage = std::tuple<std::string, std::string, std::string>;
+
+/// Every SIP message tshark dissects in the capture at `path` (run with the
+/// extra `options`), sorted.
+inline std::vector<TsharkMessage> tshark_messages(const std::string& path,
+                                                  const std::vector<std::string>& options = {}) {
+  std::vector<std::string> cmd = {"tshark", "-n", "-r", path};
+  cmd.insert(cmd.end(), options.begin(), options.end());
+  for (const char* a : {"-Y", "sip", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
+                        "-E", "aggregator=|", "-e", "frame.number", "-e", "sip.Call-ID", "-e",
+                        "sip.Method", "-e", "sip.Status-Code"}) {
+    cmd.emplace_back(a);
+  }
+  auto split = [](const std::string& text, char sep) {
+    std::vector<std::string> out(1);
+    for (char c : text) {
+      if (c == sep) {
+        out.emplace_back();
+      } else {
+        out.back().push_back(c);
+      }
+    }
+    return out;
+  };
+  std::vector<TsharkMessage> keys;
+  for (const auto& line : lines(run(cmd).out)) {
+    auto cols = split(line, '\t');
+    // A frame of message bytes without a start line is listed as SIP
+    // "Continuation", with no Call-ID: it is no message.
+    if (cols.size() < 4 || (cols[1].empty() && cols[2].empty() && cols[3].empty())) continue;
+    // Several messages in one frame come as |-joined lists, in order.
+    auto ids = split(cols[1], '|'), methods = split(cols[2], '|'), codes = split(cols[3], '|');
+    std::size_t mi = 0, ci = 0;
+    for (const auto& id : ids) {
+      // A frame lists methods for requests and codes for responses separately;
+      // tshark reports both lists in message order, so pair them greedily.
+      std::string what;
+      if (mi < methods.size() && !methods[mi].empty()) {
+        what = methods[mi++];
+      } else if (ci < codes.size()) {
+        what = codes[ci++];
+      }
+      keys.emplace_back(cols[0], id, what);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 }  // namespace sipflow::test
