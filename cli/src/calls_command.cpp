@@ -1,69 +1,33 @@
 // `sipflow calls`: one row (or one JSON object) per call.
 
 #include <algorithm>
-#include <set>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "call_table.hpp"
 #include "commands.hpp"
 #include "report.hpp"
 #include "sipflow/flows/correlator.hpp"
 #include "sipflow/render/call_json.hpp"
-#include "sipflow/render/escape.hpp"
 
 namespace sipflow::cli {
 namespace {
 
-// What a row of the table needs; kept instead of the whole Call when buffering.
-struct Row {
-  Timestamp start;
-  std::uint64_t first_frame = 0;
-  std::string cells[9];
-  flows::CallState state;
-  int status = 0;
-  double duration = -1;
-  std::uint32_t messages = 0;
-};
-
-enum Col { kStart, kDuration, kState, kCode, kMethod, kFrom, kTo, kMsgs, kCallId, kCols };
-constexpr const char* kHeaders[kCols] = {"START", "DURATION", "STATE", "CODE",   "METHOD",
-                                         "FROM",  "TO",       "MSGS",  "CALL-ID"};
-
-std::string user_at_host(const std::string& uri, const std::string& display) {
-  std::string_view u = uri;
-  if (u.starts_with("sip:"))
-    u.remove_prefix(4);
-  else if (u.starts_with("sips:"))
-    u.remove_prefix(5);
-  std::string out;
-  render::append_terminal_safe(out, u.empty() ? std::string_view(display) : u);
-  return out;
-}
-
-std::string_view state_color(const Palette& p, flows::CallState s) {
-  if (!p.on()) return "";
-  switch (s) {
-    case flows::CallState::Completed:
-    case flows::CallState::InCall:
-      return "\x1b[32m";
-    case flows::CallState::Setup:
-    case flows::CallState::Ringing:
-      return "\x1b[33m";
-    case flows::CallState::Redirected:
-      return "\x1b[34m";
-    case flows::CallState::Cancelled:
-      return "\x1b[2m";
-    default:
-      return "\x1b[31m";
-  }
-}
-
+// Without --sort, rows (and JSON lines) are written as each call finishes and
+// nothing is kept: memory stays bounded by the open calls. --sort has to
+// hold every row (or JSON line) until the end.
 class CallPrinter final : public flows::CallSink, public capture::ConversationSink {
  public:
   CallPrinter(const CommonOptions& common, const flows::CallFilter& filter, std::string sort,
               Output& out)
-      : common_(common), filter_(filter), sort_(std::move(sort)), out_(out) {}
+      : common_(common),
+        filter_(filter),
+        sort_(std::move(sort)),
+        out_(out),
+        terminal_(terminal_width(stdout)),
+        color_(use_color(common.color, stdout)),
+        stream_(CallTable::streaming(terminal_, color_)) {}
 
   void on_call(flows::Call& c) override {
     ++seen_;
@@ -79,10 +43,16 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
     if (common_.json) {
       std::string line;
       render::append_call_json(line, c);
-      json_.push_back({row_of(c), std::move(line)});
+      json_.push_back({call_row(c), std::move(line)});
       return;
     }
-    rows_.push_back(row_of(c));
+    if (!sort_.empty()) {
+      rows_.push_back(call_row(c));
+      return;
+    }
+    if (shown_ == 1) stream_.append_header(out_.buffer());  // no header over an empty table
+    stream_.append_row(out_.buffer(), call_row(c));
+    out_.maybe_flush();
   }
 
   // TLS connections cannot be read without keys; list them rather than stay silent.
@@ -98,7 +68,7 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
 
   void finish() {
     if (common_.json) {
-      sort_rows(json_, [](const auto& e) -> const Row& { return e.first; });
+      sort_rows(json_, [](const auto& e) -> const CallRow& { return e.first; });
       for (auto& [row, line] : json_) {
         out_.buffer() += line;
         out_.buffer().push_back('\n');
@@ -106,48 +76,25 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
       }
       return;
     }
-    if (sort_.empty()) sort_ = "start";
-    sort_rows(rows_, [](const Row& r) -> const Row& { return r; });
-    table();
+    if (!sort_.empty()) {
+      sort_rows(rows_, [](const CallRow& r) -> const CallRow& { return r; });
+      CallTable table = CallTable::fitted(rows_, terminal_, color_);
+      if (!rows_.empty()) table.append_header(out_.buffer());
+      for (const auto& r : rows_) {
+        table.append_row(out_.buffer(), r);
+        out_.maybe_flush();
+      }
+    }
+    summary();
   }
 
  private:
-  Row row_of(const flows::Call& c) const {
-    Row r;
-    r.start = c.start;
-    r.first_frame = c.first_frame;
-    r.state = c.state;
-    r.status = c.status;
-    r.messages = c.messages;
-    append_time_of_day(r.cells[kStart], c.start);
-    r.cells[kStart].resize(12);  // HH:MM:SS.mmm
-    if (auto d = c.talk_duration()) {
-      r.duration = *d;
-      r.cells[kDuration] = fmt::format("{:.1f}s", *d);
-    } else {
-      r.cells[kDuration] = "-";
-    }
-    r.cells[kState] = std::string(flows::to_string(c.state));
-    r.cells[kCode] = c.status ? std::to_string(c.status) : "-";
-    render::append_terminal_safe(r.cells[kMethod], c.method);
-    r.cells[kFrom] = user_at_host(c.from, c.from_display);
-    r.cells[kTo] = user_at_host(c.to, c.to_display);
-    r.cells[kMsgs] = c.retransmissions ? fmt::format("{} ({}r)", c.messages, c.retransmissions)
-                                       : std::to_string(c.messages);
-    render::append_terminal_safe(r.cells[kCallId], c.call_id);
-    std::set<std::string_view> legs;
-    for (const auto& l : c.links)
-      legs.insert(l.call_id);
-    if (!legs.empty()) r.cells[kCallId] += fmt::format(" [+{} linked]", legs.size());
-    return r;
-  }
-
   template <class V, class Get>
   void sort_rows(V& v, Get get) {
     if (sort_.empty()) return;
     auto key = sort_;
     std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
-      const Row &x = get(a), &y = get(b);
+      const CallRow &x = get(a), &y = get(b);
       if (key == "duration") return x.duration > y.duration;
       if (key == "status") return x.status < y.status;
       if (key == "messages") return x.messages > y.messages;
@@ -156,79 +103,18 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
     });
   }
 
-  void table() {
-    Palette pal(use_color(common_.color, stdout));
-    std::size_t w[kCols];
-    for (int c = 0; c < kCols; ++c)
-      w[c] = std::string_view(kHeaders[c]).size();
-    for (const auto& r : rows_) {
-      for (int c = 0; c < kCols; ++c)
-        w[c] = std::max(w[c], render::display_width(r.cells[c]));
-    }
-    // On a terminal, shrink From/To/Call-ID to fit, marking every cut with "…".
-    int term = terminal_width(stdout);
-    if (term > 0) {
-      std::size_t total = kCols * 2;
-      for (auto x : w)
-        total += x;
-      for (int c : {kCallId, kFrom, kTo}) {
-        if (total <= static_cast<std::size_t>(term)) break;
-        std::size_t excess = total - static_cast<std::size_t>(term);
-        std::size_t floor = 12;
-        std::size_t cut = std::min(excess, w[c] > floor ? w[c] - floor : 0);
-        w[c] -= cut;
-        total -= cut;
-      }
-    }
+  void summary() {
     std::string& b = out_.buffer();
-    auto cell = [&](std::string_view text, std::size_t width, bool right) {
-      std::string t(text);
-      if (render::display_width(t) > width) {  // cut at a character boundary, visibly
-        while (!t.empty() && render::display_width(t) + 1 > width) {
-          t.pop_back();
-          while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80)
-            t.pop_back();
-        }
-        t += "…";
-      }
-      std::size_t pad = width - std::min(width, render::display_width(t));
-      if (right) b.append(pad, ' ');
-      b += t;
-      if (!right) b.append(pad, ' ');
-    };
-    if (!rows_.empty()) {  // no header line over an empty table
-      b += pal.bold();
-      for (int c = 0; c < kCols; ++c) {
-        cell(kHeaders[c], w[c], c == kDuration || c == kCode || c == kMsgs);
-        if (c + 1 < kCols) b += "  ";
-      }
-      while (!b.empty() && b.back() == ' ')
-        b.pop_back();
-      b += pal.reset();
-      b += '\n';
-    }
-    for (const auto& r : rows_) {
-      for (int c = 0; c < kCols; ++c) {
-        if (c == kState) b += state_color(pal, r.state);
-        cell(r.cells[c], w[c], c == kDuration || c == kCode || c == kMsgs);
-        if (c == kState) b += pal.reset();
-        if (c + 1 < kCols) b += "  ";
-      }
-      while (!b.empty() && b.back() == ' ')
-        b.pop_back();
-      b += '\n';
-      out_.maybe_flush();
-    }
-    std::string summary = fmt::format("{} call{}", shown_, shown_ == 1 ? "" : "s");
-    if (shown_ != seen_) summary += fmt::format(" shown of {}", seen_);
+    std::string line = fmt::format("{} call{}", shown_, shown_ == 1 ? "" : "s");
+    if (shown_ != seen_) line += fmt::format(" shown of {}", seen_);
     std::string parts;
     for (std::size_t s = 0; s < by_state_.size(); ++s) {
       if (by_state_[s] == 0) continue;
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", by_state_[s],
                            flows::to_string(static_cast<flows::CallState>(s)));
     }
-    if (!parts.empty()) summary += ": " + parts;
-    b += summary + "\n";
+    if (!parts.empty()) line += ": " + parts;
+    b += line + "\n";
     if (!encrypted_.empty()) {
       b +=
           fmt::format("\n{} encrypted conversation{} (SIP over TLS cannot be read without keys):\n",
@@ -242,8 +128,11 @@ class CallPrinter final : public flows::CallSink, public capture::ConversationSi
   const flows::CallFilter& filter_;
   std::string sort_;
   Output& out_;
-  std::vector<Row> rows_;
-  std::vector<std::pair<Row, std::string>> json_;
+  int terminal_;
+  bool color_;
+  CallTable stream_;
+  std::vector<CallRow> rows_;                          // --sort only
+  std::vector<std::pair<CallRow, std::string>> json_;  // --json --sort only
   std::vector<std::string> encrypted_;
   std::uint64_t seen_ = 0, shown_ = 0;
   std::array<std::uint64_t, 10> by_state_{};
@@ -289,8 +178,9 @@ class CallsCommand final : public Command {
                   "JSON Lines: one object per call as it finishes (keys: call_id, from, to, "
                   "method, state, status, start, answer, end, duration, messages, dialogs, ...)");
     cmd->add_option("--sort", sort_,
-                    "Order: start (default for the table), duration, status, messages, state; "
-                    "with --json, sorting holds every call until the end")
+                    "Order the calls by start, duration, status, messages or state; without "
+                    "--sort they are written as each call finishes. Sorting holds every call "
+                    "until the end")
         ->check(CLI::IsMember({"start", "duration", "status", "messages", "state"}))
         ->option_text("KEY");
     add_filter_options(*cmd, calls_);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,41 @@ TEST(CallsCommand, TableShowsEveryCallAndASummary) {
   EXPECT_EQ(out[0].rfind("START", 0), 0u);
   EXPECT_NE(out[3].find("2 calls"), std::string::npos);
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+}
+
+// Column 5 of each row of a table: the method.
+std::vector<std::string> table_methods(const std::string& out) {
+  std::vector<std::string> methods;
+  for (const auto& line : lines(out)) {
+    std::stringstream words(line);
+    std::string w[5];
+    for (auto& x : w)
+      words >> x;
+    if (line.rfind("START", 0) != 0 && !w[4].empty()) methods.push_back(w[4]);
+  }
+  return methods;
+}
+
+TEST(CallsCommand, TableRowsAreWrittenAsCallsFinishUnlessSorted) {
+  // The SUBSCRIBE dialog ends with its NOTIFY, after the PUBLISH has finished.
+  auto streamed = run({sipflow(), "calls", "--color", "never", "-q", sample("misc_methods.pcap")});
+  EXPECT_EQ(streamed.exit_code, 0) << streamed.err;
+  EXPECT_EQ(table_methods(streamed.out),
+            (std::vector<std::string>{"OPTIONS", "MESSAGE", "PUBLISH", "SUBSCRIBE"}))
+      << streamed.out;
+  auto sorted = run({sipflow(), "calls", "--color", "never", "--sort", "start", "-q",
+                     sample("misc_methods.pcap")});
+  EXPECT_EQ(table_methods(sorted.out),
+            (std::vector<std::string>{"OPTIONS", "MESSAGE", "SUBSCRIBE", "PUBLISH"}))
+      << sorted.out;
+  // Off a terminal nothing is cut: every Call-ID is whole, even a long one.
+  auto hostile =
+      run({sipflow(), "calls", "--color", "never", "-q", sample("hostile_headers.pcap")});
+  EXPECT_NE(hostile.out.find("1-hostile call-id; with spaces \"q\" <b>9903</b> %%{init}%% -->> "
+                             "#@127.0.0.1"),
+            std::string::npos)
+      << hostile.out;
+  EXPECT_EQ(hostile.out.find("…"), std::string::npos);
 }
 
 TEST(CallsCommand, OpenCallCapIsReported) {
