@@ -110,6 +110,17 @@ Dialog* add_dialog(Call& c, std::string_view from_tag, std::string_view to_tag, 
   return &d;
 }
 
+// Early dialogs other than `keep` end: a final failure, a CANCEL, or another
+// fork's 2xx (RFC 3261 §13.2.2.4) finished the INVITE they were waiting on.
+void end_early_dialogs(Call& c, Timestamp ts, const Dialog* keep = nullptr) {
+  for (auto& d : c.dialogs) {
+    if (&d != keep && d.early && d.state != SessionState::Terminated) {
+      d.state = SessionState::Terminated;
+      d.terminated = ts;
+    }
+  }
+}
+
 }  // namespace
 
 Method detail::method_of(std::string_view m) noexcept {
@@ -261,13 +272,11 @@ OpenCall& Correlator::Impl::open(const Parsed& p, const decode::MessageMeta& met
   return ref;
 }
 
-Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
-                                           const decode::SipMessage& m, Timestamp ts,
-                                           bool& created) {
-  // RFC 3261 §17.1.3 / §17.2.3: branch + sent-by + method, where an ACK
-  // matches the INVITE it acknowledges. RFC 2543 peers have no magic cookie:
-  // fall back to CSeq, From tag and the whole top Via.
-  Method m_key = p.method == Method::Ack ? Method::Invite : p.method;
+namespace {
+
+// RFC 3261 §17.1.3 / §17.2.3: branch + sent-by + method. RFC 2543 peers have
+// no magic cookie: fall back to CSeq, From tag and the whole top Via.
+std::uint64_t transaction_key(const Parsed& p, const decode::SipMessage& m, Method method) {
   std::uint64_t key;
   if (p.via && p.via->rfc3261_branch()) {
     key = fnv(p.via->branch);
@@ -278,12 +287,27 @@ Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
     key = fnv_u64(p.cseq.number, key);
     key = fnv(decode::first_element(m.first(decode::HeaderId::Via)), key);
   }
-  key = fnv_u64(static_cast<std::uint64_t>(m_key), key);
+  return fnv_u64(static_cast<std::uint64_t>(method), key);
+}
+
+Transaction* find_transaction(OpenCall& oc, std::uint64_t key) {
   for (auto& t : oc.transactions) {
-    if (t.key == key) {
-      created = false;
-      return t;
-    }
+    if (t.key == key) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
+                                           const decode::SipMessage& m, Timestamp ts,
+                                           bool& created) {
+  // An ACK matches the INVITE it acknowledges.
+  Method m_key = p.method == Method::Ack ? Method::Invite : p.method;
+  std::uint64_t key = transaction_key(p, m, m_key);
+  if (Transaction* t = find_transaction(oc, key)) {
+    created = false;
+    return *t;
   }
   created = true;
   Transaction t;
@@ -291,6 +315,10 @@ Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
   t.method = p.method == Method::Ack && !m.is_request() ? Method::Invite : p.method;
   t.cseq = p.cseq.number;
   t.created = ts;
+  if (p.method == Method::Cancel) {
+    // RFC 3261 §9.2: a CANCEL matches the INVITE with its branch and sent-by.
+    t.cancels = transaction_key(p, m, Method::Invite);
+  }
   oc.transactions.push_back(std::move(t));
   // Forget transactions that are long finished (a REGISTER Call-ID reused for hours).
   if (oc.transactions.size() > 64) {
@@ -482,15 +510,16 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
 
   if (t.method == Method::Invite && t.initial) {
     Dialog* d = nullptr;
-    if (!p.to_tag.empty() && status > 100) {
+    if (!p.to_tag.empty()) {
       d = find_dialog(c, p.from_tag, p.to_tag);
       if (d == nullptr && status < 300) {
         d = add_dialog(c, p.from_tag, p.to_tag, meta.ts, diag, meta.frame);
-        if (d) {
-          d->state = SessionState::Establishing;
-          d->offer = oc.initial_offer;
-        }
+        if (d) d->offer = oc.initial_offer;
       }
+      // RFC 3261 §12.1: only 101-199 and 2xx with a To tag create a dialog; a
+      // 100 may carry the tag (§8.2.6.2) but leaves the dialog Initial.
+      if (d && status > 100 && d->state == SessionState::Initial)
+        d->state = SessionState::Establishing;
     }
     if (status > 100 && status < 200) {
       if (status != 199 && !c.ringing) c.ringing = meta.ts;
@@ -506,6 +535,7 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
         d->early = false;
         d->confirmed = meta.ts;
         d->state = SessionState::Established;
+        end_early_dialogs(c, meta.ts, d);  // the other forks lost
       }
       set_wait(oc, Wait::Idle);
     } else if (status >= 300 && !oc.answered_initial) {
@@ -514,12 +544,19 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
       c.state = outcome_of(status);
       c.end = meta.ts;
       note_reason_header();
-      for (auto& dialog : c.dialogs) {
-        if (dialog.early) {
-          dialog.state = SessionState::Terminated;
-          dialog.terminated = meta.ts;
-        }
-      }
+      end_early_dialogs(c, meta.ts);
+      set_wait(oc, Wait::Linger);
+    }
+    return;
+  }
+  if (t.method == Method::Cancel && status >= 200 && status < 300 && !oc.answered_initial) {
+    // The CANCEL was accepted: the INVITE it matches ends cancelled even when
+    // its 487 is not captured (RFC 3261 §9.2).
+    const Transaction* invite = find_transaction(oc, t.cancels);
+    if (invite && invite->initial && invite->final_status == 0) {
+      c.state = CallState::Cancelled;
+      c.end = meta.ts;
+      end_early_dialogs(c, meta.ts);
       set_wait(oc, Wait::Linger);
     }
     return;
@@ -531,6 +568,7 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
       d->state = SessionState::Terminated;
       d->terminated = meta.ts;
     }
+    end_early_dialogs(c, meta.ts);
     set_wait(oc, Wait::Linger);
     return;
   }
@@ -631,6 +669,13 @@ void Correlator::Impl::expire() {
           if (c.bye) {
             c.state = CallState::Completed;  // the BYE's response was not captured
             if (!c.end) c.end = *c.bye;
+            // RFC 3261 §15.1.1: a BYE without response ends the dialog anyway.
+            for (auto& d : c.dialogs) {
+              if (d.state == SessionState::Terminating) {
+                d.state = SessionState::Terminated;
+                d.terminated = *c.bye;
+              }
+            }
           } else if (c.state == CallState::Setup || c.state == CallState::Ringing) {
             c.state = CallState::TimedOut;
             c.timed_out = true;
@@ -639,6 +684,7 @@ void Correlator::Impl::expire() {
         case Wait::Invite:
           c.state = CallState::TimedOut;
           c.timed_out = true;
+          end_early_dialogs(c, c.last);  // Timer B
           diag.info("call_setup_timeout");
           break;
         case Wait::Idle:

@@ -52,6 +52,7 @@ struct Transaction {
   bool ack_seen = false;       // the ACK of a non-2xx final response
   bool request_offer = false;  // the request carried an SDP offer
   int final_status = 0;
+  std::uint64_t cancels = 0;  // CANCEL: the key of the INVITE transaction it cancels
   Timestamp created;
   std::vector<SeenResponse> responses;
 };

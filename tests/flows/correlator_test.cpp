@@ -167,6 +167,31 @@ TEST_F(CorrelatorTest, CancelledCall) {
   EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
 }
 
+TEST_F(CorrelatorTest, AnsweredCancelEndsTheCallWithoutA487) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 100 Trying", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0.01);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"CANCEL sip:bob@b", "c", "1 CANCEL", "ft", "", "z9hG4bK-i"}, 5);
+  send({"SIP/2.0 200 OK", "c", "1 CANCEL", "ft", "tt", "z9hG4bK-i"}, 5.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Cancelled);
+  ASSERT_TRUE(c.end);
+  EXPECT_NEAR(seconds_between(c.start, *c.end), 5.01, 1e-6);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+}
+
+TEST_F(CorrelatorTest, CancelOfAnotherBranchDoesNotCancelTheCall) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  // RFC 3261 §9.2: a CANCEL matches only the INVITE with its branch.
+  send({"CANCEL sip:bob@b", "c", "1 CANCEL", "ft", "", "z9hG4bK-other"}, 5);
+  send({"SIP/2.0 200 OK", "c", "1 CANCEL", "ft", "tt", "z9hG4bK-other"}, 5.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Ringing);
+  EXPECT_FALSE(c.end);
+}
+
 TEST_F(CorrelatorTest, ForkedInviteMakesOneDialogPerToTag) {
   send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
   send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 0.5);
@@ -178,8 +203,74 @@ TEST_F(CorrelatorTest, ForkedInviteMakesOneDialogPerToTag) {
   EXPECT_TRUE(c.dialogs[0].early);
   EXPECT_FALSE(c.dialogs[1].early);
   EXPECT_EQ(c.dialogs[1].to_tag, "B");
+  // B's 2xx confirmed B and ended A's early dialog (RFC 3261 §13.2.2.4).
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+  EXPECT_EQ(c.dialogs[0].terminated, c.answer);
+  EXPECT_EQ(c.dialogs[1].state, SessionState::Established);
   EXPECT_EQ(c.retransmissions, 0u);  // two 180s with different tags are not retransmissions
   EXPECT_EQ(c.state, CallState::InCall);
+}
+
+TEST_F(CorrelatorTest, DialogStatesFromInitialToTerminated) {
+  // The state of the first dialog after each message.
+  std::vector<SessionState> states;
+  class Watch final : public MessageObserver {
+   public:
+    explicit Watch(std::vector<SessionState>& s) : states_(s) {}
+    void on_correlated(const decode::MessageMeta&, const decode::SipMessage&,
+                       const Correlation& c) override {
+      states_.push_back(c.call->dialogs.empty() ? SessionState::Terminated
+                                                : c.call->dialogs[0].state);
+    }
+
+   private:
+    std::vector<SessionState>& states_;
+  } watch(states);
+  correlator_ = std::make_unique<Correlator>(CorrelatorOptions{}, diag_, calls_, &watch);
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  // RFC 3261 §8.2.6.2: a 100 may carry the To tag, but it creates no dialog yet.
+  send({"SIP/2.0 100 Trying", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 0.01);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 0.5);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-a"}, 1.01);
+  send({"BYE sip:bob@b", "c", "2 BYE", "ft", "tt", "z9hG4bK-b"}, 5);
+  send({"SIP/2.0 200 OK", "c", "2 BYE", "ft", "tt", "z9hG4bK-b"}, 5.01);
+  EXPECT_EQ(states,
+            (std::vector<SessionState>{
+                SessionState::Terminated,  // the INVITE: no dialog at all yet
+                SessionState::Initial, SessionState::Establishing, SessionState::Established,
+                SessionState::Established, SessionState::Terminating, SessionState::Terminated}));
+}
+
+TEST_F(CorrelatorTest, UnansweredByeLeavesTheDialogTerminatingUntilTimerF) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "z9hG4bK-a"}, 1.01);
+  send({"BYE sip:bob@b", "c", "2 BYE", "ft", "tt", "z9hG4bK-b"}, 5);
+  correlator_->advance(Timestamp{1'700'000'000'000'000'000 + 20'000'000'000});
+  EXPECT_TRUE(calls_.calls.empty());
+  correlator_->advance(Timestamp{1'700'000'000'000'000'000 + 40'000'000'000});
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  const Call& c = calls_.calls[0];
+  EXPECT_EQ(c.state, CallState::Completed);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+  EXPECT_EQ(c.dialogs[0].terminated, c.bye);
+
+  make({});
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  send({"BYE sip:bob@b", "c", "2 BYE", "ft", "tt", "z9hG4bK-b"}, 5);
+  EXPECT_EQ(only().dialogs[0].state, SessionState::Terminating);  // input ended first
+}
+
+TEST_F(CorrelatorTest, EarlyDialogsEndWhenTheInviteTimesOut) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
+  correlator_->advance(Timestamp{1'700'000'000'000'000'000 + 400'000'000'000});
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  ASSERT_EQ(calls_.calls[0].dialogs.size(), 1u);
+  EXPECT_EQ(calls_.calls[0].dialogs[0].state, SessionState::Terminated);
 }
 
 TEST_F(CorrelatorTest, AFloodOfToTagsStopsMakingDialogsAndIsCounted) {
