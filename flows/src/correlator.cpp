@@ -305,9 +305,18 @@ Transaction& Correlator::Impl::transaction(OpenCall& oc, const Parsed& p,
   // An ACK matches the INVITE it acknowledges.
   Method m_key = p.method == Method::Ack ? Method::Invite : p.method;
   std::uint64_t key = transaction_key(p, m, m_key);
-  if (Transaction* t = find_transaction(oc, key)) {
+  Transaction* found = find_transaction(oc, key);
+  if (found && p.method == Method::Ack && found->method == Method::Invite &&
+      found->final_status >= 200 && found->final_status < 300) {
+    // The ACK of a 2xx is a transaction of its own (RFC 3261 §17.1.1.1), even
+    // when it matches the INVITE: RFC 2543 peers (no magic cookie, same CSeq
+    // and top Via) or a UA reusing the INVITE's branch.
+    key = transaction_key(p, m, Method::Ack);
+    found = find_transaction(oc, key);
+  }
+  if (found) {
     created = false;
-    return *t;
+    return *found;
   }
   created = true;
   Transaction t;

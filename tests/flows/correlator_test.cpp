@@ -192,6 +192,35 @@ TEST_F(CorrelatorTest, CancelOfAnotherBranchDoesNotCancelTheCall) {
   EXPECT_FALSE(c.end);
 }
 
+TEST_F(CorrelatorTest, Rfc2543AckOfTheAnswerIsItsOwnTransaction) {
+  // No magic cookie: transactions match by CSeq, From tag and top Via, which
+  // the ACK of the 2xx shares with the INVITE.
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "old-1"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "old-1"}, 0.5);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "old-1"}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "old-1"}, 1.01);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "old-1"}, 1.6);  // for a resent 2xx
+  send({"BYE sip:bob@b", "c", "2 BYE", "ft", "tt", "old-1"}, 5);
+  send({"SIP/2.0 200 OK", "c", "2 BYE", "ft", "tt", "old-1"}, 5.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Completed);
+  ASSERT_TRUE(c.setup_time());
+  EXPECT_NEAR(*c.setup_time(), 1.01, 1e-6);
+  EXPECT_EQ(c.retransmissions, 1u);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+}
+
+TEST_F(CorrelatorTest, Rfc2543AckOfAFailureStaysInTheInviteTransaction) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "old-1"}, 0);
+  send({"SIP/2.0 486 Busy Here", "c", "1 INVITE", "ft", "tt", "old-1"}, 1);
+  send({"ACK sip:bob@b", "c", "1 ACK", "ft", "tt", "old-1"}, 1.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Busy);
+  EXPECT_EQ(c.retransmissions, 0u);
+  EXPECT_FALSE(c.acked);
+}
+
 TEST_F(CorrelatorTest, ForkedInviteMakesOneDialogPerToTag) {
   send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
   send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 0.5);
