@@ -27,7 +27,9 @@ void add_filter_options(CLI::App& cmd, CallOptions& o) {
                  "rejected, busy, redirected, failed, timed_out")
       ->type_name("STATES")
       ->group(g);
-  cmd.add_option("--host", o.host, "Calls from or to an address containing ADDR")
+  cmd.add_option("--host", o.host,
+                 "Calls from or to ADDR: an IP address (exactly), IP:PORT, or any part of "
+                 "\"ip:port\" (e.g. 10.0.0. or :5080)")
       ->type_name("ADDR")
       ->group(g);
   cmd.add_option("--since", o.since,

@@ -1,6 +1,7 @@
 #include "sipflow/flows/filter.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <ctime>
 
 #include "sipflow/decode/chars.hpp"
@@ -15,6 +16,39 @@ bool contains_icase(std::string_view hay, std::string_view needle) {
     if (decode::iequals(hay.substr(i, needle.size()), needle)) return true;
   }
   return false;
+}
+
+// --host: an IP address matches that address exactly (10.0.0.1 is not
+// 10.0.0.12), "ip:port" / "[v6]:port" that endpoint; anything else is a
+// substring of "ip:port" ("10.0.0.", ":5080").
+bool host_matches(std::string_view host, const Endpoint& a, const Endpoint& b) {
+  if (auto ip = IpAddress::parse(host)) return a.ip == *ip || b.ip == *ip;
+  std::size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && colon + 1 < host.size()) {
+    std::string_view addr = host.substr(0, colon);
+    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']')
+      addr = addr.substr(1, addr.size() - 2);
+    std::uint16_t port = 0;
+    std::string_view p = host.substr(colon + 1);
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+    auto ip = IpAddress::parse(addr);
+    if (ip && ec == std::errc{} && end == p.data() + p.size()) {
+      Endpoint e{*ip, port};
+      return a == e || b == e;
+    }
+  }
+  return a.to_string().find(host) != std::string::npos ||
+         b.to_string().find(host) != std::string::npos;
+}
+
+// "25" of ".25" → 250000000; digits past nanoseconds are dropped.
+std::int64_t fraction_ns(std::string_view digits) {
+  std::int64_t ns = 0, scale = 100'000'000;
+  for (char c : digits) {
+    ns += (c - '0') * scale;
+    scale /= 10;
+  }
+  return ns;
 }
 
 bool digits(std::string_view s, int& out) {
@@ -40,6 +74,8 @@ bool StatusFilter::matches(int status) const noexcept {
 
 Result<StatusFilter> parse_status_filter(std::string_view text) {
   StatusFilter f;
+  text = decode::trim(text);
+  if (text.ends_with(',')) return Error{"bad_status_filter", 0};  // "486,": a term is missing
   while (!text.empty()) {
     std::size_t comma = text.find(',');
     std::string_view item = decode::trim(text.substr(0, comma));
@@ -74,10 +110,20 @@ Result<Timestamp> parse_time(std::string_view text) {
   for (char c : text)
     numeric = numeric && (decode::is(c, decode::kDigit) || c == '.');
   if (numeric) {
-    double s = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), s);
-    if (ec != std::errc{} || p != text.data() + text.size()) return Error{"bad_time", 0};
-    return Timestamp{static_cast<std::int64_t>(s * 1e9)};
+    // Seconds and fraction apart: a double has no room for nanoseconds at
+    // this magnitude (1700000000.25 would be ...249999872 ns).
+    std::size_t dot = text.find('.');
+    std::string_view whole = text.substr(0, dot);
+    std::string_view frac =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    std::int64_t s = 0;
+    auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), s);
+    if (whole.empty() || ec != std::errc{} || p != whole.data() + whole.size() ||
+        s > INT64_MAX / 1'000'000'000 || frac.find('.') != std::string_view::npos ||
+        (dot != std::string_view::npos && frac.empty())) {
+      return Error{"bad_time", 0};
+    }
+    return Timestamp{s * 1'000'000'000 + fraction_ns(frac)};
   }
   // YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z]
   int y, mo, d, h, mi, sec = 0;
@@ -94,12 +140,11 @@ Result<Timestamp> parse_time(std::string_view text) {
     rest.remove_prefix(3);
     if (!rest.empty() && rest[0] == '.') {
       rest.remove_prefix(1);
-      std::int64_t scale = 100'000'000;
-      while (!rest.empty() && decode::is(rest[0], decode::kDigit)) {
-        frac_ns += (rest[0] - '0') * scale;
-        scale /= 10;
-        rest.remove_prefix(1);
-      }
+      std::size_t n = 0;
+      while (n < rest.size() && decode::is(rest[n], decode::kDigit))
+        ++n;
+      frac_ns = fraction_ns(rest.substr(0, n));
+      rest.remove_prefix(n);
     }
   }
   if (rest == "Z") rest.remove_prefix(1);
@@ -134,10 +179,7 @@ bool CallFilter::matches(const Call& c) const {
       any = any || s == c.state;
     if (!any) return false;
   }
-  if (!host.empty() && c.caller.to_string().find(host) == std::string::npos &&
-      c.callee.to_string().find(host) == std::string::npos) {
-    return false;
-  }
+  if (!host.empty() && !host_matches(host, c.caller, c.callee)) return false;
   if (since && c.start < *since) return false;
   if (until && !(c.start < *until)) return false;
   return true;

@@ -2,13 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "json_fields.hpp"
+#include "pcap_edit.hpp"
 #include "run_cli.hpp"
+#include "scratch_dir.hpp"
 
 namespace sipflow::test {
 namespace {
@@ -145,6 +148,142 @@ TEST(CallsCommand, FiltersCompose) {
   EXPECT_NE(bad.err.find("--status"), std::string::npos);
 }
 
+// The Call-IDs `calls --json` keeps from `files` with `options`, space-separated,
+// in the order written (--sort start unless `options` sorts otherwise).
+std::string kept(const std::vector<std::string>& files, std::vector<std::string> options) {
+  std::vector<std::string> cmd = {sipflow(), "calls", "--json", "-q"};
+  bool sorted = false;
+  for (const auto& o : options)
+    sorted = sorted || o == "--sort";
+  if (!sorted) options.insert(options.end(), {"--sort", "start"});
+  for (const auto& f : files)
+    cmd.push_back(sample(f));
+  cmd.insert(cmd.end(), options.begin(), options.end());
+  auto r = run(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string ids;
+  for (const auto& line : lines(r.out))
+    ids += (ids.empty() ? "" : " ") + json_field(line, "call_id").value_or("?");
+  return ids;
+}
+
+TEST(CallsCommand, EachFilterKeepsExactlyTheMatchingCalls) {
+  const std::vector<std::string> outcomes = {"call_rejected.pcap", "call_noanswer.pcap",
+                                             "udp_call.pcap"};
+  // udp_call 200 · call_rejected 486, 404 · call_noanswer 480, 487 (by start).
+  EXPECT_EQ(kept(outcomes, {}),
+            "1-10138@127.0.0.1 1-10303@127.0.0.1 1-10313@127.0.0.1 1-7673@127.0.0.1 "
+            "1-7685@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--call-id", "1-7685@127.0.0.1"}), "1-7685@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--call-id", "103"}), "1-10303@127.0.0.1 1-10313@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--status", "486"}), "1-10303@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--status", "4xx"}),
+            "1-10303@127.0.0.1 1-10313@127.0.0.1 1-7673@127.0.0.1 1-7685@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--status", "!2xx"}),
+            "1-10303@127.0.0.1 1-10313@127.0.0.1 1-7673@127.0.0.1 1-7685@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--status", "404,480"}), "1-10313@127.0.0.1 1-7673@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--state", "rejected"}), "1-10313@127.0.0.1 1-7673@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--state", "busy,completed"}), "1-10138@127.0.0.1 1-10303@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--to", "nobody"}), "1-10313@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--to", "BUSY@127"}), "1-10303@127.0.0.1");  // case-insensitive
+  EXPECT_EQ(kept(outcomes, {"--from", "sipp@127.0.0.1:5075"}), "1-7673@127.0.0.1 1-7685@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--host", "127.0.0.1:5063"}), "1-10303@127.0.0.1 1-10313@127.0.0.1");
+  EXPECT_EQ(kept(outcomes, {"--status", "4xx", "--to", "bob", "--state", "cancelled"}),
+            "1-7685@127.0.0.1");
+
+  EXPECT_EQ(kept({"misc_methods.pcap"}, {"--method", "subscribe"}), "3-8606@127.0.0.1");
+  EXPECT_EQ(kept({"misc_methods.pcap"}, {"--from", "alice"}), "4-8606@127.0.0.1");
+  EXPECT_EQ(kept({"misc_methods.pcap"}, {"--from", "sipp"}),
+            "1-8606@127.0.0.1 2-8606@127.0.0.1 3-8606@127.0.0.1");
+
+  // The B2BUA's legs: alice 127.0.0.10 → B2BUA 127.0.0.20 → bob 127.0.0.30.
+  const std::string a_leg = "1-8799@127.0.0.10", b_leg = "!!:VknDmjau-T4LmLD3rbzcVoz*";
+  EXPECT_EQ(kept({"b2bua_legs.pcap"}, {"--host", "127.0.0.30"}), b_leg);
+  EXPECT_EQ(kept({"b2bua_legs.pcap"}, {"--host", "127.0.0.20"}), a_leg + " " + b_leg);
+  EXPECT_EQ(kept({"b2bua_legs.pcap"}, {"--host", "127.0.0.1"}), "");  // not 127.0.0.10
+  EXPECT_EQ(kept({"b2bua_legs.pcap"}, {"--call-id", "!!:Vkn"}), b_leg);
+
+  // call_lossy's five calls start at :02.805, :04.805, :06.805, :08.805, :10.805.
+  EXPECT_EQ(kept({"call_lossy.pcap"}, {"--since", "1795479904.8", "--until", "1795479908.8"}),
+            "2-8427@127.0.0.1 3-8427@127.0.0.1");
+  EXPECT_EQ(kept({"call_lossy.pcap"}, {"--since", "2026-11-24T00:25:08.8Z"}),
+            "4-8427@127.0.0.1 5-8427@127.0.0.1");
+  EXPECT_EQ(kept({"call_lossy.pcap"}, {"--until", "2026-11-24 00:25:04.8"}), "1-8427@127.0.0.1");
+  for (const char* bad : {"--since", "--until"}) {
+    auto r = run({sipflow(), "calls", sample("udp_call.pcap"), bad, "yesterday"});
+    EXPECT_EQ(r.exit_code, 64) << bad;
+    EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
+  }
+}
+
+TEST(CallsCommand, SortOrdersByEveryKey) {
+  const std::vector<std::string> outcomes = {"call_rejected.pcap", "call_noanswer.pcap",
+                                             "udp_call.pcap"};
+  EXPECT_EQ(kept(outcomes, {"--sort", "status"}),
+            "1-10138@127.0.0.1 1-10313@127.0.0.1 1-7673@127.0.0.1 1-10303@127.0.0.1 "
+            "1-7685@127.0.0.1");
+  // completed, cancelled, rejected (two, in the order they finished), busy.
+  EXPECT_EQ(kept(outcomes, {"--sort", "state"}),
+            "1-10138@127.0.0.1 1-7685@127.0.0.1 1-10313@127.0.0.1 1-7673@127.0.0.1 "
+            "1-10303@127.0.0.1");
+  // Talk durations 1.004, 1.004, 1.508, 1.004, 1.004 s: longest first.
+  EXPECT_EQ(kept({"call_lossy.pcap"}, {"--sort", "duration"}),
+            "3-8427@127.0.0.1 5-8427@127.0.0.1 4-8427@127.0.0.1 1-8427@127.0.0.1 "
+            "2-8427@127.0.0.1");
+  // 8, 7, 8, 7, 10 messages (retransmissions included): most first, ties as they finished.
+  EXPECT_EQ(kept({"call_lossy.pcap"}, {"--sort", "messages"}),
+            "5-8427@127.0.0.1 1-8427@127.0.0.1 3-8427@127.0.0.1 2-8427@127.0.0.1 "
+            "4-8427@127.0.0.1");
+  auto table = run({sipflow(), "calls", "--color", "never", "--sort", "duration", "-q",
+                    sample("call_lossy.pcap")});
+  auto rows = lines(table.out);
+  ASSERT_EQ(rows.size(), 7u) << table.out;
+  EXPECT_TRUE(rows[1].ends_with("3-8427@127.0.0.1")) << rows[1];
+  EXPECT_TRUE(rows[5].ends_with("2-8427@127.0.0.1")) << rows[5];
+  auto bad = run({sipflow(), "calls", sample("udp_call.pcap"), "--sort", "size"});
+  EXPECT_EQ(bad.exit_code, 64);
+}
+
+// b2bua_legs.pcap with its X-Call-ID header renamed X-Leg-Ref (same length:
+// every other byte of the real capture stays).
+class LinkHeaderTest : public ScratchDirTest {};
+
+TEST_F(LinkHeaderTest, LinkHeaderNamesACorrelationHeaderOnARealB2bua) {
+  auto records = read_records(sample("b2bua_legs.pcap"));
+  std::size_t renamed = 0;
+  for (auto& r : records) {
+    std::string bytes(r.data.begin(), r.data.end());
+    for (std::size_t at = bytes.find("X-Call-ID:"); at != std::string::npos;
+         at = bytes.find("X-Call-ID:", at + 1)) {
+      std::copy_n("X-Leg-Ref:", 10, r.data.begin() + static_cast<std::ptrdiff_t>(at));
+      ++renamed;
+    }
+  }
+  ASSERT_EQ(renamed, 1u);
+  std::string pcap = path("b2bua_renamed.pcap");
+  write_pcap(pcap, records);
+  auto legs = [&](std::vector<std::string> options) {
+    std::vector<std::string> cmd = {sipflow(), "calls", "--json",         "--sort",       "start",
+                                    "-q",      pcap,    "--no-link-icid", "--no-link-sdp"};
+    cmd.insert(cmd.end(), options.begin(), options.end());
+    auto r = run(cmd);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return lines(r.out);
+  };
+  auto unnamed = legs({});
+  ASSERT_EQ(unnamed.size(), 2u);
+  EXPECT_EQ(json_field(unnamed[1], "linked").value_or("?"), "[]");
+  auto named = legs({"--link-header", "X-Leg-Ref"});
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(json_field(named[1], "linked").value_or("?"),
+            R"([{"call_id":"1-8799@127.0.0.10","signal":"header:X-Leg-Ref"}])");
+  EXPECT_EQ(json_field(named[1], "group").value_or("?"), "1-8799@127.0.0.10");
+  EXPECT_EQ(json_field(named[0], "group").value_or("?"), "1-8799@127.0.0.10");
+  auto off = legs({"--link-header", "X-Leg-Ref", "--no-link-headers"});
+  ASSERT_EQ(off.size(), 2u);
+  EXPECT_EQ(json_field(off[1], "linked").value_or("?"), "[]");
+}
+
 TEST(CallsCommand, TableShowsEveryCallAndASummary) {
   auto r = run({sipflow(), "calls", "--color", "never", "-q", sample("call_noanswer.pcap")});
   EXPECT_EQ(r.exit_code, 0);
@@ -155,31 +294,39 @@ TEST(CallsCommand, TableShowsEveryCallAndASummary) {
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
 }
 
-// Column 5 of each row of a table: the method.
-std::vector<std::string> table_methods(const std::string& out) {
-  std::vector<std::string> methods;
+// START and CALL-ID of each row of a table (its first and last words).
+std::vector<std::pair<std::string, std::string>> table_rows(const std::string& out) {
+  std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& line : lines(out)) {
-    std::stringstream words(line);
-    std::string w[5];
-    for (auto& x : w)
-      words >> x;
-    if (line.rfind("START", 0) != 0 && !w[4].empty()) methods.push_back(w[4]);
+    if (line.rfind("START", 0) == 0 || line.find("call") == line.size() - 4) continue;
+    std::size_t sp = line.find(' '), last = line.rfind(' ');
+    if (sp == std::string::npos || line.find(" calls") != std::string::npos) continue;
+    rows.emplace_back(line.substr(0, sp), line.substr(last + 1));
   }
-  return methods;
+  return rows;
 }
 
 TEST(CallsCommand, TableRowsAreWrittenAsCallsFinishUnlessSorted) {
-  // The SUBSCRIBE dialog ends with its NOTIFY, after the PUBLISH has finished.
-  auto streamed = run({sipflow(), "calls", "--color", "never", "-q", sample("misc_methods.pcap")});
-  EXPECT_EQ(streamed.exit_code, 0) << streamed.err;
-  EXPECT_EQ(table_methods(streamed.out),
-            (std::vector<std::string>{"OPTIONS", "MESSAGE", "PUBLISH", "SUBSCRIBE"}))
-      << streamed.out;
-  auto sorted = run({sipflow(), "calls", "--color", "never", "--sort", "start", "-q",
-                     sample("misc_methods.pcap")});
-  EXPECT_EQ(table_methods(sorted.out),
-            (std::vector<std::string>{"OPTIONS", "MESSAGE", "SUBSCRIBE", "PUBLISH"}))
-      << sorted.out;
+  // 40 scenarios of the reference workload overlap: short calls that start
+  // later finish first.
+  auto pcap = std::filesystem::temp_directory_path() /
+              ("sipflow_calls_order_" + std::to_string(::getpid()) + ".pcap");
+  ASSERT_EQ(std::system(("python3 " SIPFLOW_SOURCE_DIR "/tests/tools/gen_sip_pcap.py --calls 40 "
+                         "--seed 3 --out " +
+                         pcap.string() + " 2>/dev/null")
+                            .c_str()),
+            0);
+  auto streamed = run({sipflow(), "calls", "--color", "never", "-q", pcap.string()});
+  auto sorted =
+      run({sipflow(), "calls", "--color", "never", "--sort", "start", "-q", pcap.string()});
+  std::filesystem::remove(pcap);
+  ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+  auto by_finish = table_rows(streamed.out), by_start = table_rows(sorted.out);
+  ASSERT_EQ(by_finish.size(), 44u) << streamed.out;  // 40 scenarios and 4 OPTIONS pings
+  EXPECT_FALSE(std::is_sorted(by_finish.begin(), by_finish.end())) << streamed.out;
+  EXPECT_TRUE(std::is_sorted(by_start.begin(), by_start.end())) << sorted.out;
+  std::sort(by_finish.begin(), by_finish.end());
+  EXPECT_EQ(by_finish, by_start);  // the same rows, in another order
   // Off a terminal nothing is cut: every Call-ID is whole, even a long one.
   auto hostile =
       run({sipflow(), "calls", "--color", "never", "-q", sample("hostile_headers.pcap")});

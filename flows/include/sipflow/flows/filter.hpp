@@ -36,8 +36,10 @@ struct CallFilter {
   std::string to;       ///< substring of the To URI or display name
   std::string method;   ///< first request's method, case-insensitive
   std::optional<StatusFilter> status;
-  std::vector<CallState> states;   ///< any of these
-  std::string host;                ///< caller or callee address (IP, or ip:port) contains this
+  std::vector<CallState> states;  ///< any of these
+  /// Caller or callee: an IP address matches exactly, "ip:port" (IPv6 in
+  /// brackets) that endpoint, any other text a substring of "ip:port".
+  std::string host;
   std::optional<Timestamp> since;  ///< call started at or after
   std::optional<Timestamp> until;  ///< call started before
 
