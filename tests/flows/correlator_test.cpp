@@ -302,6 +302,55 @@ TEST_F(CorrelatorTest, EarlyDialogsEndWhenTheInviteTimesOut) {
   EXPECT_EQ(calls_.calls[0].dialogs[0].state, SessionState::Terminated);
 }
 
+TEST_F(CorrelatorTest, EarlyDialogTerminatedEndsThatDialogOnly) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 0.5);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "B", "z9hG4bK-i"}, 0.6);
+  // RFC 6228: the forking proxy tells the caller that fork A is gone.
+  send({"SIP/2.0 199 Early Dialog Terminated", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 1);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 2u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+  EXPECT_EQ(c.dialogs[1].state, SessionState::Establishing);
+  EXPECT_EQ(c.state, CallState::Ringing);
+  EXPECT_NEAR(*c.post_dial_delay(), 0.5, 1e-6);  // a 199 is not ringing
+}
+
+TEST_F(CorrelatorTest, FinalResponsesDecideTheOutcome) {
+  struct Case {
+    int status;
+    const char* reason;
+    CallState state;
+  };
+  const Case cases[] = {
+      {302, "Moved Temporarily", CallState::Redirected},
+      {404, "Not Found", CallState::Rejected},
+      {408, "Request Timeout", CallState::TimedOut},
+      {480, "Temporarily Unavailable", CallState::Rejected},
+      {486, "Busy Here", CallState::Busy},
+      {487, "Request Terminated", CallState::Cancelled},
+      {500, "Server Internal Error", CallState::Failed},
+      {503, "Service Unavailable", CallState::Failed},
+      {600, "Busy Everywhere", CallState::Busy},
+      {603, "Decline", CallState::Rejected},
+      {604, "Does Not Exist Anywhere", CallState::Failed},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.status);
+    make({});
+    send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+    send({"SIP/2.0 " + std::to_string(k.status) + " " + k.reason, "c", "1 INVITE", "ft", "tt",
+          "z9hG4bK-i"},
+         1);
+    const Call& c = only();
+    EXPECT_EQ(c.state, k.state);
+    EXPECT_EQ(c.status, k.status);
+    EXPECT_EQ(c.reason, k.reason);
+    ASSERT_TRUE(c.end);
+    EXPECT_NEAR(seconds_between(c.start, *c.end), 1.0, 1e-6);
+  }
+}
+
 TEST_F(CorrelatorTest, AFloodOfToTagsStopsMakingDialogsAndIsCounted) {
   send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
   for (int i = 0; i < 70; ++i)
