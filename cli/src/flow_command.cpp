@@ -51,13 +51,20 @@ struct FlowOptions {
 
 // Collects the calls to draw. Calls that do not match are dropped as soon
 // as they finish, except possible legs of a matching call with --related.
+// With `topology` (a dot format, without --related), a selected call is
+// counted into it as soon as it finishes and then dropped, so memory stays flat
+// however many calls the capture holds.
 class Collector final : public flows::CallSink {
  public:
-  Collector(const FlowOptions& o, const flows::CallFilter& f) : o_(o), filter_(f) {}
+  Collector(const FlowOptions& o, const flows::CallFilter& f, const flows::LadderOptions& lo,
+            render::TopologyAccumulator* topology)
+      : o_(o), filter_(f), lo_(lo), topology_(topology) {}
 
   void on_call(flows::Call& c) override {
     bool selected = (o_.index == 0 || c.index == o_.index) && filter_.matches(c);
-    if (selected) {
+    if (selected && topology_ != nullptr) {
+      topology_->add(flows::build_ladder({&c}, lo_));
+    } else if (selected) {
       selected_groups_.insert(c.group);
       calls_.push_back(std::move(c));
     } else if (o_.related && !c.links.empty()) {
@@ -89,6 +96,8 @@ class Collector final : public flows::CallSink {
  private:
   const FlowOptions& o_;
   const flows::CallFilter& filter_;
+  const flows::LadderOptions& lo_;
+  render::TopologyAccumulator* topology_;
   std::vector<flows::Call> calls_;
   std::set<std::string> selected_groups_;
 };
@@ -121,6 +130,15 @@ void write_file(const std::string& path, const std::string& data) {
   if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
   f << data;
   if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+// Writes `text` to `path`, or to stdout when `path` is "".
+void emit(const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  } else {
+    write_file(path, text);
+  }
 }
 
 int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
@@ -204,7 +222,11 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   Report report(o.common.quiet);
   report.set_files(o.common.input.files);
   Diagnostics diag;
-  Collector collector(o, filter);
+  bool topology = format == render::LadderFormat::Dot || format == render::LadderFormat::DotSvg ||
+                  format == render::LadderFormat::DotPng;
+  render::TopologyAccumulator counted;
+  bool counting = topology && !o.each && !o.related;
+  Collector collector(o, filter, lo, counting ? &counted : nullptr);
   flows::Correlator correlator(co, diag, collector);
   ForwardingSink sink(correlator, [&](const auto& meta, auto bytes, auto e) {
     report.unparseable(meta, bytes, e);
@@ -215,6 +237,15 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   correlator.finish();
   auto groups = collector.groups();
   int status = totals.inputs_failed > 0 ? kExitBadInput : kExitOk;
+  if (counting && counted.calls() > 0) {  // the topology of any number of calls
+    auto out = format == render::LadderFormat::Dot      ? render::TopologyOutput::Dot
+               : format == render::LadderFormat::DotSvg ? render::TopologyOutput::Svg
+                                                        : render::TopologyOutput::Png;
+    std::string text = render::render_topology(counted.nodes(), counted.edges(), out, ro.dot);
+    emit(o.output, text);
+    report.summary(totals, diag);
+    return status;
+  }
 
   if (groups.empty()) {
     fmt::print(stderr, "sipflow: no call matches the selection ({} calls read)\n",
@@ -235,7 +266,7 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
     std::vector<const flows::Call*> all;
     for (const auto& g : groups)
       all.insert(all.end(), g.begin(), g.end());
-    if (all.size() > kMaxLegsPerDiagram) {
+    if (all.size() > kMaxLegsPerDiagram && !topology) {
       fmt::print(stderr,
                  "sipflow: {} calls match; narrow the selection (--call-id, --index, filters) or "
                  "write one file per call with --each -o DIR/\n",
@@ -244,11 +275,7 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
       return kExitUsage;
     }
     std::string text = render::render_ladder(flows::build_ladder(all, lo), format, ro);
-    if (o.output.empty()) {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-    } else {
-      write_file(o.output, text);
-    }
+    emit(o.output, text);
   }
   report.summary(totals, diag);
   return status;

@@ -75,7 +75,8 @@ std::string esc_string(const std::vector<std::string>& lines) {
   return out;
 }
 
-graphviz::Graph build_graph(const flows::Ladder& l, const DotOptions& o) {
+graphviz::Graph build_graph(const flows::Ladder& l, const std::vector<TopologyEdge>& edges,
+                            const DotOptions& o) {
   graphviz::Graph g;
   g.name = "topology";
   g.graph_attrs = {{"rankdir", o.left_to_right ? "LR" : "TB"},
@@ -111,7 +112,7 @@ graphviz::Graph build_graph(const flows::Ladder& l, const DotOptions& o) {
     }
     g.nodes.push_back({fmt::format("c{}", i + 1), {{"label", esc_string(lines)}}});
   }
-  for (const auto& e : topology_edges(l)) {
+  for (const auto& e : edges) {
     graphviz::Edge edge{e.from, e.to, {{"label", esc_string(label_lines(e))}}};
     if (e.failure) {
       edge.attrs.push_back({"color", "#cf222e"});
@@ -173,7 +174,12 @@ std::string edge_label(const TopologyEdge& edge) {
 }
 
 std::string render_topology(const flows::Ladder& l, TopologyOutput output, const DotOptions& o) {
-  graphviz::Graph g = build_graph(l, o);
+  return render_topology(l, topology_edges(l), output, o);
+}
+
+std::string render_topology(const flows::Ladder& l, const std::vector<TopologyEdge>& edges,
+                            TopologyOutput output, const DotOptions& o) {
+  graphviz::Graph g = build_graph(l, edges, o);
   switch (output) {
     case TopologyOutput::Dot:
       return graphviz::render(g, graphviz::Output::Dot);
@@ -184,6 +190,62 @@ std::string render_topology(const flows::Ladder& l, TopologyOutput output, const
       return graphviz::render(g, graphviz::Output::Png);
   }
   return {};
+}
+
+void TopologyAccumulator::add(const flows::Ladder& l) {
+  if (calls_ == 0) nodes_.title = l.title;
+  calls_ += l.legs.empty() ? 1 : l.legs.size();
+  if (calls_ > 1) nodes_.title = fmt::format("{} calls", calls_);
+  std::vector<std::size_t> node_of(l.columns.size());
+  for (std::size_t i = 0; i < l.columns.size(); ++i) {
+    const auto& c = l.columns[i];
+    auto it = std::find_if(nodes_.columns.begin(), nodes_.columns.end(),
+                           [&](const flows::LadderColumn& n) { return n.label == c.label; });
+    if (it == nodes_.columns.end()) {
+      nodes_.columns.push_back(c);
+      it = nodes_.columns.end() - 1;
+    }
+    for (const auto& a : c.addresses) {
+      if (std::find(it->addresses.begin(), it->addresses.end(), a) == it->addresses.end()) {
+        it->addresses.push_back(a);
+      }
+    }
+    if (it->agent.empty()) it->agent = c.agent;
+    node_of[i] = static_cast<std::size_t>(it - nodes_.columns.begin());
+  }
+  for (auto& e : topology_edges(l)) {
+    std::size_t from = node_of[e.from], to = node_of[e.to];
+    auto it = std::find_if(edges_.begin(), edges_.end(),
+                           [&](const TopologyEdge& x) { return x.from == from && x.to == to; });
+    if (it == edges_.end()) {
+      e.from = from;
+      e.to = to;
+      edges_.push_back(std::move(e));
+      continue;
+    }
+    for (auto& [name, count] : e.counts) {
+      auto c = std::find_if(it->counts.begin(), it->counts.end(),
+                            [&](const auto& p) { return p.first == name; });
+      if (c != it->counts.end()) {
+        c->second += count;
+        continue;
+      }
+      // Methods first (in order of first sighting), then status classes "1xx".."6xx" in order.
+      bool is_class = !name.empty() && name[0] >= '1' && name[0] <= '6';
+      auto at = std::find_if(it->counts.begin(), it->counts.end(), [&](const auto& p) {
+        bool p_class = !p.first.empty() && p.first[0] >= '1' && p.first[0] <= '6';
+        return p_class && (!is_class || p.first > name);
+      });
+      it->counts.insert(at, {std::move(name), count});
+    }
+    it->retransmissions += e.retransmissions;
+    it->duplicates += e.duplicates;
+    it->failure = it->failure || e.failure;
+  }
+}
+
+flows::Ladder TopologyAccumulator::nodes() const {
+  return nodes_;
 }
 
 }  // namespace sipflow::render

@@ -158,5 +158,42 @@ TEST(FlowAscii, EveryArrowNamesItsCallWhenSeveralAreDrawn) {
   EXPECT_EQ(one.out.find("[1] "), std::string::npos) << one.out;
 }
 
+class FlowFiles : public ScratchDirTest {};
+
+// Counts of `needle` in `hay`.
+std::size_t count_of(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+TEST_F(FlowFiles, TopologyOfACaptureHasNoCallLimit) {
+  std::string flood = path("flood.pcap");
+  ASSERT_EQ(
+      run({"python3", std::string(SIPFLOW_SOURCE_DIR) + "/tests/tools/gen_flood.py", "3000", flood})
+          .exit_code,
+      0);
+  auto r = run(flow({"--format", "dot", flood}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("label=\"3000 calls\""), std::string::npos) << r.out.substr(0, 400);
+  // 250 scanning addresses and the PBX; 3000 requests, 12 from each address.
+  std::size_t nodes = 0, edges = 0;
+  static const std::regex kNode(R"(^\tc\d+\t+\[label=.*)"), kEdge(R"(^\tc\d+ -> c\d+\t.*)");
+  for (const auto& line : lines(r.out)) {
+    nodes += std::regex_match(line, kNode) ? 1u : 0u;
+    edges += std::regex_match(line, kEdge) ? 1u : 0u;
+  }
+  EXPECT_EQ(nodes, 251u);
+  EXPECT_EQ(edges, 250u);
+  EXPECT_EQ(count_of(r.out, "OPTIONS ×12"), 250u);
+  auto svg = run(flow({"--format", "dot-svg", "-o", path("flood.dot.svg"), flood}));
+  EXPECT_EQ(svg.exit_code, 0) << svg.err;
+  // A ladder of 3000 calls is still refused: it cannot be read.
+  auto ladder = run(flow({"--format", "svg", flood}));
+  EXPECT_EQ(ladder.exit_code, 64);
+  EXPECT_NE(ladder.err.find("3000 calls match"), std::string::npos) << ladder.err;
+}
+
 }  // namespace
 }  // namespace sipflow::test

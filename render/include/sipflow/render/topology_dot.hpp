@@ -55,5 +55,28 @@ enum class TopologyOutput { Dot, Svg, Png };
 /// node name). Throws std::runtime_error when Graphviz fails (SVG, PNG).
 std::string render_topology(const flows::Ladder& ladder, TopologyOutput output,
                             const DotOptions& options);
+/// The same from the nodes (`nodes.columns` and title; rows unused) and the
+/// edges already counted, as TopologyAccumulator gives them.
+std::string render_topology(const flows::Ladder& nodes, const std::vector<TopologyEdge>& edges,
+                            TopologyOutput output, const DotOptions& options);
+
+/// The topology of many calls, added one at a time as each finishes: memory
+/// grows with endpoints and edges, never with messages. Columns of the calls'
+/// ladders are one node when their labels are equal (same address or alias).
+class TopologyAccumulator {
+ public:
+  /// Adds the columns and message counts of `ladder` (one call or one group of legs).
+  void add(const flows::Ladder& ladder);
+  /// Every node seen, in order of first sighting, and a title ("N calls", or
+  /// the one call's summary). Rows stay empty.
+  flows::Ladder nodes() const;
+  const std::vector<TopologyEdge>& edges() const { return edges_; }
+  std::size_t calls() const { return calls_; }
+
+ private:
+  flows::Ladder nodes_;
+  std::vector<TopologyEdge> edges_;
+  std::size_t calls_ = 0;
+};
 
 }  // namespace sipflow::render
