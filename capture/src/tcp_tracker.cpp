@@ -130,7 +130,15 @@ void TcpTracker::segment(const IpAddress& src, const IpAddress& dst,
   for (std::size_t i = 0; i < 2; ++i) {
     if (!c->dir[i].ended && c->dir[i].stream.finished()) end_direction(*c, i, e);
   }
-  if (c->dir[0].ended && c->dir[1].ended) close(*c, ConversationEnd::Closed, e);
+  if (c->dir[0].ended && c->dir[1].ended) {
+    // RFC 9293 §3.6: the ACK of the last FIN still belongs to the connection
+    // (tshark's conversations count it too); the next segment closes it.
+    if (c->closing) {
+      close(*c, ConversationEnd::Closed, e);
+    } else {
+      c->closing = true;
+    }
+  }
 }
 
 TcpTracker::Connection* TcpTracker::open(const TcpKey& key, std::uint64_t frame, Timestamp ts) {
@@ -173,6 +181,7 @@ void TcpTracker::end_direction(Connection& c, std::size_t d, const Emit& e) {
 }
 
 void TcpTracker::close(Connection& c, ConversationEnd why, const Emit& e) {
+  if (c.closing && why != ConversationEnd::Reset) why = ConversationEnd::Closed;  // FINs both ways
   for (std::size_t d = 0; d < 2; ++d) {
     if (!c.dir[d].ended) end_direction(c, d, e);
   }

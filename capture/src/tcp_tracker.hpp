@@ -85,7 +85,8 @@ class TcpTracker {
     std::array<Direction, 2> dir;   // [0]: a → b, [1]: b → a
     std::size_t client = kUnknown;  // direction of the client
     bool live = false;
-    bool ws = false;  // a WebSocket upgrade was seen
+    bool ws = false;       // a WebSocket upgrade was seen
+    bool closing = false;  // both directions ended: waiting for the ACK of the last FIN
     std::unique_ptr<EncryptedConversation> tls;
     Timestamp first;
     Timestamp last;

@@ -1,5 +1,7 @@
 #include "sipflow/render/call_json.hpp"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 #include "sipflow/flows/q850.hpp"
@@ -87,6 +89,12 @@ void append_call_json(std::string& out, const flows::Call& c) {
     w.begin_object().field("from_tag", d.from_tag).field("to_tag", d.to_tag);
     w.field("state", flows::to_string(d.state)).field("early", d.early);
     if (d.hold_events) w.field("hold_events", d.hold_events);
+    if (!d.requests.empty()) {
+      w.key("requests").begin_object();
+      for (const auto& [method, count] : d.requests)
+        w.field(method, static_cast<std::uint64_t>(count));
+      w.end_object();
+    }
     media_list(w, "offer", d.offer);
     media_list(w, "answer", d.answer);
     w.end_object();
@@ -117,12 +125,28 @@ void append_conversation_json(std::string& out, const capture::EncryptedConversa
   w.end_object();
 }
 
+namespace {
+
+// UTC time of day with microseconds, as the messages and calls lists print it.
+std::string time_of_day(Timestamp t) {
+  std::int64_t us = t.ns / 1000;
+  std::int64_t sec = us / 1'000'000, micros = us % 1'000'000;
+  if (micros < 0) micros += 1'000'000, --sec;
+  auto s = static_cast<std::time_t>(sec);
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  return fmt::format("{:02}:{:02}:{:02}.{:06}", tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+}
+
+}  // namespace
+
 std::string describe_conversation(const capture::EncryptedConversation& c) {
   std::string line = c.client.to_string() + " → " + c.server.to_string();
   std::string version = capture::tls_version_name(c.version);
   if (!version.empty()) line += "  " + version;
   if (!c.sni.empty()) line += "  sni=" + terminal_safe(c.sni);
   if (!c.alpn.empty()) line += "  alpn=" + terminal_safe(c.alpn);
+  line += "  start " + time_of_day(c.first_seen) + "  end " + time_of_day(c.last_seen);
   std::uint64_t bytes = c.bytes_client_to_server + c.bytes_server_to_client;
   line += bytes >= 10240 ? fmt::format("  {:.1f} KB", static_cast<double>(bytes) / 1024.0)
                          : fmt::format("  {} bytes", bytes);

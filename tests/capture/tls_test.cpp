@@ -139,6 +139,37 @@ TEST_F(TlsOverTcp, HandshakeIsReportedAsAnEncryptedConversation) {
   EXPECT_EQ(diag_.get("tls_conversation"), 1u);
 }
 
+TEST_F(TlsOverTcp, TheAckOfTheLastFinIsTheConversationsLastFrame) {
+  tcp4(true, 100, 0, test::kSyn);
+  tcp4(false, 900, 101, test::kSyn | test::kAck);
+  Bytes ch = test::tls_record(22, test::tls_client_hello("pbx.example", {"sip"}, {}));
+  auto n = static_cast<std::uint32_t>(ch.size());
+  tcp4(true, 101, 901, test::kAck, std::string(ch.begin(), ch.end()));
+  tcp4(false, 901, 101 + n, test::kFin | test::kAck);
+  tcp4(true, 101 + n, 902, test::kFin | test::kAck);
+  EXPECT_TRUE(conversations_.got.empty());  // the last ACK is still to come
+  tcp4(false, 902, 102 + n, test::kAck, {}, 42'000'000);
+  ASSERT_EQ(conversations_.got.size(), 1u);
+  const EncryptedConversation& c = conversations_.got[0];
+  EXPECT_EQ(c.frames, 6u);  // as tshark's conversations count them
+  EXPECT_EQ(c.last_frame, 6u);
+  EXPECT_EQ(c.last_seen.ns, 42'000'000);
+  EXPECT_EQ(c.end, ConversationEnd::Closed);
+}
+
+TEST_F(TlsOverTcp, BothFinsWithoutTheLastAckStillEndClosed) {
+  tcp4(true, 100, 0, test::kSyn);
+  Bytes ch = test::tls_record(22, test::tls_client_hello("pbx.example", {"sip"}, {}));
+  auto n = static_cast<std::uint32_t>(ch.size());
+  tcp4(true, 101, 0, 0, std::string(ch.begin(), ch.end()));
+  tcp4(false, 901, 101 + n, test::kFin | test::kAck);
+  tcp4(true, 101 + n, 902, test::kFin | test::kAck);
+  decoder_->finish(0, rec_);
+  ASSERT_EQ(conversations_.got.size(), 1u);
+  EXPECT_EQ(conversations_.got[0].frames, 4u);
+  EXPECT_EQ(conversations_.got[0].end, ConversationEnd::Closed);
+}
+
 TEST_F(TlsOverTcp, HttpAlpnOfferedByTheClientIsWss) {
   EXPECT_EQ(transport_after({"http/1.1"}, ""), Transport::Wss);
 }

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -433,6 +435,115 @@ TEST_F(Transport, TlsConnectionsAreCountedNotDecoded) {
   EXPECT_TRUE(original_.keys.empty());
   EXPECT_NE(original_.err.find("tls_conversation=1"), std::string::npos) << original_.err;
 }
+
+// --- TLS conversations in `calls`, against tshark's view of the handshake ---
+
+// One line of `tshark -T fields` with `fields` for the frames `filter` selects.
+std::vector<std::string> tshark_fields(const std::string& path, const std::string& filter,
+                                       const std::vector<std::string>& fields) {
+  std::vector<std::string> cmd = {"tshark", "-n", "-r", path, "-Y", filter, "-T", "fields"};
+  for (const auto& f : fields)
+    cmd.insert(cmd.end(), {"-e", f});
+  return lines(run(cmd).out);
+}
+
+std::vector<std::string> tab_split(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == '\t') {
+      out.emplace_back();
+    } else {
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+
+// "1795480690.502878000" -> "1795480690.502878" (sipflow prints microseconds).
+std::string micros(const std::string& epoch) {
+  return epoch.substr(0, epoch.find('.') + 7);
+}
+
+// "1795480690.502878000" -> "00:38:10.502878" (UTC).
+std::string time_of_day(const std::string& epoch) {
+  auto s = static_cast<std::time_t>(std::stoll(epoch.substr(0, epoch.find('.'))));
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return std::string(buf) + epoch.substr(epoch.find('.'), 7);
+}
+
+class TlsConversation : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TlsConversation, CallsListsItAsTsharkSeesIt) {
+  if (!have_command("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string path = sample(GetParam());
+  // tshark: the ClientHello's endpoints and SNI, the ServerHello's version,
+  // first and last frame times, payload bytes per direction, frames.
+  auto hello = tshark_fields(
+      path, "tls.handshake.type==1",
+      {"ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tls.handshake.extensions_server_name"});
+  ASSERT_EQ(hello.size(), 1u);
+  auto h = tab_split(hello[0]);
+  ASSERT_EQ(h.size(), 5u);
+  std::string client = h[0] + ":" + h[1], server = h[2] + ":" + h[3], sni = h[4];
+  auto sh = tshark_fields(path, "tls.handshake.type==2",
+                          {"tls.handshake.extensions.supported_version", "tls.handshake.version"});
+  ASSERT_EQ(sh.size(), 1u);
+  auto v = tab_split(sh[0]);
+  std::string version = !v[0].empty() ? v[0] : v.at(1);
+  std::string version_name = version == "0x0304"   ? "TLS 1.3"
+                             : version == "0x0303" ? "TLS 1.2"
+                                                   : "?";
+  auto frames = tshark_fields(path, "tcp", {"frame.time_epoch", "tcp.srcport", "tcp.len"});
+  ASSERT_FALSE(frames.empty());
+  std::string start = tab_split(frames.front())[0], end = tab_split(frames.back())[0];
+  std::uint64_t up = 0, down = 0;
+  for (const auto& f : frames) {
+    auto cols = tab_split(f);
+    (cols[1] == h[1] ? up : down) += std::stoull(cols[2]);
+  }
+  // `tshark -z conv,tcp` counts the frames of the conversation, the last ACK included.
+  std::string conv = run({"tshark", "-n", "-q", "-r", path, "-z", "conv,tcp"}).out;
+  std::size_t row = conv.find("<->");
+  ASSERT_NE(row, std::string::npos) << conv;
+  std::istringstream cells(conv.substr(row + 3));
+  std::string peer, unit;
+  std::uint64_t in_frames = 0, in_bytes = 0, out_frames = 0, out_bytes = 0, total_frames = 0;
+  cells >> peer >> in_frames >> in_bytes >> unit >> out_frames >> out_bytes >> unit >> total_frames;
+  ASSERT_GT(total_frames, 0u) << conv;
+
+  auto json = run({sipflow(), "calls", "--json", path});
+  auto found = lines(json.out);
+  ASSERT_EQ(found.size(), 1u) << json.out;
+  const std::string& j = found[0];
+  EXPECT_EQ(json_field(j, "kind").value_or("?"), "tls");
+  EXPECT_EQ(json_field(j, "client").value_or("?"), client);
+  EXPECT_EQ(json_field(j, "server").value_or("?"), server);
+  EXPECT_EQ(json_field(j, "sni").value_or("?"), sni);
+  EXPECT_EQ(json_field(j, "tls_version").value_or("?"), version_name);
+  EXPECT_EQ(json_field(j, "start").value_or("?"), micros(start));
+  EXPECT_EQ(json_field(j, "end").value_or("?"), micros(end));
+  EXPECT_EQ(json_field(j, "frames").value_or("?"), std::to_string(total_frames));
+  EXPECT_EQ(json_field(j, "bytes_client_to_server").value_or("?"), std::to_string(up));
+  EXPECT_EQ(json_field(j, "bytes_server_to_client").value_or("?"), std::to_string(down));
+
+  auto text = run({sipflow(), "calls", path});
+  std::string want = client + " → " + server + "  " + version_name + "  sni=" + sni + "  start " +
+                     time_of_day(start) + "  end " + time_of_day(end) + "  " +
+                     std::to_string(up + down) + " bytes  " + std::to_string(total_frames) +
+                     " frames";
+  EXPECT_NE(text.out.find("1 encrypted conversation"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  " + want + "\n"), std::string::npos) << text.out << "\nwant: " << want;
+}
+
+INSTANTIATE_TEST_SUITE_P(Samples, TlsConversation,
+                         ::testing::Values("tls_sip.pcap", "tls13_sip.pcap"),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param;
+                           return n.substr(0, n.find('.'));
+                         });
 
 }  // namespace
 }  // namespace sipflow::test
