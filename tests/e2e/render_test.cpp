@@ -79,6 +79,10 @@ TEST(RenderGolden, DotOfEverySample) {
   expect_golden_for_every_sample("dot", "dot");
 }
 
+TEST(RenderGolden, JsonOfEverySample) {
+  expect_golden_for_every_sample("json", "json");
+}
+
 // With --sdp, as the ASCII goldens of calls_test.cpp (same files for those samples).
 TEST(RenderGolden, AsciiOfEverySample) {
   expect_golden_for_every_sample("ascii", "txt", {"--sdp"});
