@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# bench/run.sh PCAP: time sipflow against the read-and-memchr floor, tshark
+# bench/run.sh [PCAP]: time sipflow against the read-and-memchr floor, tshark
 # and sngrep on one capture; prints a markdown table (wall s, CPU s, peak RSS
-# MiB, ratio of wall time to the floor). Builds Release into build-bench/.
+# MiB, ratio of wall time to the floor), then the micro-benchmarks. Builds
+# Release into build-bench/. Without PCAP it generates the reference workload
+# (tests/tools/gen_sip_pcap.py --calls 100000 --seed 7, 370 MB) in a temporary
+# folder and removes it afterwards.
 set -euo pipefail
-pcap=${1:?usage: bench/run.sh PCAP}
 root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pcap=${1:-}
+if [ -z "$pcap" ]; then
+  pcap=$tmp/w100k.pcap
+  python3 "$root/tests/tools/gen_sip_pcap.py" --calls 100000 --seed 7 --out "$pcap" >/dev/null
+fi
 bld=$root/build-bench
 cmake -S "$root" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIPFLOW_BUILD_BENCH=ON >/dev/null
 cmake --build "$bld" --target sipflow sipflow_floor sipflow_micro >/dev/null
@@ -13,7 +21,6 @@ fl=$bld/bench/sipflow_floor
 # A Call-ID from the middle of the file.
 n=$(tshark -r "$pcap" -Y sip.Call-ID -T fields -e sip.Call-ID 2>/dev/null | wc -l)
 cid=$(tshark -r "$pcap" -Y sip.Call-ID -T fields -e sip.Call-ID 2>/dev/null | sed -n "$((n / 2 + 1))p")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 floor_wall=
 row() { # name, command...
   local name=$1; shift
