@@ -165,6 +165,9 @@ struct Correlator::Impl {
                const decode::SipMessage& m, Side side);
   void response(OpenCall& oc, Transaction& t, const Parsed& p, const decode::MessageMeta& meta,
                 const decode::SipMessage& m);
+  /// A request with both tags: finds (or makes) its dialog and counts it there.
+  void in_dialog(OpenCall& oc, const Parsed& p, const decode::MessageMeta& meta,
+                 const decode::SipMessage& m);
   SdpRole offer_answer(OpenCall& oc, Transaction& t, const Parsed& p, const decode::SipMessage& m,
                        Side side, std::string* sdp_summary);
 
@@ -440,6 +443,10 @@ void Correlator::Impl::request(OpenCall& oc, Transaction& t, const Parsed& p,
                                Side side) {
   Call& c = oc.call;
   linker.on_request(oc, m);
+  if (!p.from_tag.empty() && !p.to_tag.empty() && p.method != Method::Ack &&
+      p.method != Method::Cancel) {
+    in_dialog(oc, p, meta, m);
+  }
   switch (p.method) {
     case Method::Invite:
       if (t.initial) {
@@ -496,6 +503,39 @@ void Correlator::Impl::request(OpenCall& oc, Transaction& t, const Parsed& p,
         c.state = CallState::Setup;
       }
       break;
+  }
+}
+
+void Correlator::Impl::in_dialog(OpenCall& oc, const Parsed& p, const decode::MessageMeta& meta,
+                                 const decode::SipMessage& m) {
+  Call& c = oc.call;
+  Dialog* d = find_dialog(c, p.from_tag, p.to_tag);
+  if (d == nullptr) {
+    // A request with both tags for a dialog never seen: the capture began
+    // inside it, or missed the response that made it (RFC 3261 §12.2).
+    d = add_dialog(c, p.from_tag, p.to_tag, meta.ts, diag, meta.frame);
+    if (d == nullptr) return;
+    if (c.invite && !oc.answered_initial) {
+      d->state = SessionState::Establishing;  // e.g. a PRACK to an uncaptured 183
+    } else {
+      d->state = SessionState::Established;
+      d->early = false;
+      if (!c.invite && c.method == "INVITE" && c.state == CallState::Setup) {
+        c.state = CallState::InCall;  // an INVITE dialog already up when the capture began
+        oc.answered_initial = true;
+        set_wait(oc, Wait::Idle);
+      }
+    }
+  }
+  if (p.method == Method::Bye) return;
+  std::string_view method = m.method();
+  auto it = d->requests.find(method);
+  if (it != d->requests.end()) {
+    ++it->second;
+  } else if (d->requests.size() < kMaxDialogMethods) {
+    d->requests.emplace(std::string(method), 1);
+  } else {
+    diag.limit("dialog_method_limit", meta.frame);
   }
 }
 

@@ -70,5 +70,43 @@ TEST(CallDialogStates, ForkedCallEndsTheLosingEarlyDialog) {
   EXPECT_FALSE(b["early"].boolean());
 }
 
+TEST_F(CallDialogs, CaptureStartingAtTheReInviteStillHasItsDialog) {
+  // call_reinvite.pcap without INVITE / 100 / 180 / 200 / ACK: it begins at
+  // the hold re-INVITE, then 200 / ACK / resume re-INVITE / 200 / ACK / BYE / 200.
+  auto calls = calls_of(cut("call_reinvite.pcap", [](std::size_t i) { return i >= 5; }));
+  ASSERT_EQ(calls.size(), 1u);
+  const JsonValue& c = calls[0];
+  EXPECT_EQ(c["state"].str(), "completed");
+  EXPECT_EQ(c["messages"].u64(), 8u);
+  ASSERT_EQ(c["dialog_list"].array().size(), 1u);
+  const JsonValue& d = c["dialog_list"].array()[0];
+  EXPECT_EQ(d["state"].str(), "terminated");
+  EXPECT_FALSE(d["early"].boolean());
+  EXPECT_EQ(d["hold_events"].u64(), 1u);
+  EXPECT_EQ(d["requests"]["INVITE"].u64(), 2u);
+}
+
+TEST(CallDialogRequests, InDialogRequestsAreCountedPerDialog) {
+  auto reinvite = calls_of(sample("call_reinvite.pcap"));
+  ASSERT_EQ(reinvite.size(), 1u);
+  const JsonValue& r = reinvite[0]["dialog_list"].array().at(0)["requests"];
+  ASSERT_EQ(r.members().size(), 1u);
+  EXPECT_EQ(r["INVITE"].u64(), 2u);  // hold and resume
+
+  auto prack = calls_of(sample("call_prack.pcap"));
+  ASSERT_EQ(prack.size(), 1u);
+  const JsonValue& p = prack[0]["dialog_list"].array().at(0)["requests"];
+  ASSERT_EQ(p.members().size(), 2u);
+  EXPECT_EQ(p["PRACK"].u64(), 1u);
+  EXPECT_EQ(p["UPDATE"].u64(), 1u);
+
+  auto misc = calls_of(sample("misc_methods.pcap"));
+  ASSERT_EQ(misc.size(), 4u);
+  ASSERT_EQ(misc[2]["method"].str(), "SUBSCRIBE");
+  const JsonValue& n = misc[2]["dialog_list"].array().at(0)["requests"];
+  ASSERT_EQ(n.members().size(), 1u);
+  EXPECT_EQ(n["NOTIFY"].u64(), 1u);  // sent by the notifier inside the SUBSCRIBE's dialog
+}
+
 }  // namespace
 }  // namespace sipflow::test

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -381,6 +382,60 @@ TEST_F(CorrelatorTest, ReInviteOnHoldAndResume) {
   EXPECT_FALSE(c.dialogs[0].on_hold);
   EXPECT_EQ(*c.answer,
             Timestamp{1'700'000'001'000'000'000});  // the re-INVITE's 200 is not the answer
+}
+
+TEST_F(CorrelatorTest, CaptureStartingMidCallMakesAnEstablishedDialog) {
+  send({"INVITE sip:bob@b", "c", "2 INVITE", "ft", "tt", "z9hG4bK-r", "", sdp("10.0.0.1", 4000)},
+       0);
+  send({"SIP/2.0 200 OK", "c", "2 INVITE", "ft", "tt", "z9hG4bK-r", "", sdp("10.0.0.2", 5000)},
+       0.1);
+  send({"ACK sip:bob@b", "c", "2 ACK", "ft", "tt", "z9hG4bK-a"}, 0.11);
+  send({"INFO sip:alice@a", "c", "1 INFO", "tt", "ft", "z9hG4bK-n"}, 1, true);  // from the callee
+  send({"SIP/2.0 200 OK", "c", "1 INFO", "tt", "ft", "z9hG4bK-n"}, 1.01, true);
+  send({"UPDATE sip:bob@b", "c", "3 UPDATE", "ft", "tt", "z9hG4bK-u"}, 2);
+  send({"SIP/2.0 200 OK", "c", "3 UPDATE", "ft", "tt", "z9hG4bK-u"}, 2.01);
+  send({"INVITE sip:bob@b", "c", "4 INVITE", "ft", "tt", "z9hG4bK-r2"}, 3);
+  send({"BYE sip:bob@b", "c", "5 BYE", "ft", "tt", "z9hG4bK-b"}, 10);
+  send({"SIP/2.0 200 OK", "c", "5 BYE", "ft", "tt", "z9hG4bK-b"}, 10.01);
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::Completed);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  const Dialog& d = c.dialogs[0];
+  EXPECT_EQ(d.state, SessionState::Terminated);
+  EXPECT_FALSE(d.early);
+  EXPECT_EQ(d.requests, (std::map<std::string, std::uint32_t, std::less<>>{
+                            {"INFO", 1}, {"INVITE", 2}, {"UPDATE", 1}}));
+  ASSERT_EQ(d.offer.size(), 1u);
+  EXPECT_EQ(d.offer[0].address, "10.0.0.1:4000");
+  ASSERT_EQ(d.answer.size(), 1u);
+  EXPECT_EQ(d.answer[0].address, "10.0.0.2:5000");
+}
+
+TEST_F(CorrelatorTest, MidCallCaptureIsInCallUntilItsBye) {
+  send({"INVITE sip:bob@b", "c", "2 INVITE", "ft", "tt", "z9hG4bK-r"}, 0);
+  send({"SIP/2.0 200 OK", "c", "2 INVITE", "ft", "tt", "z9hG4bK-r"}, 0.1);
+  // An answered call stays open well past Timer F (request timeout).
+  correlator_->advance(Timestamp{1'700'000'000'000'000'000 + 100'000'000'000});
+  EXPECT_TRUE(calls_.calls.empty());
+  const Call& c = only();
+  EXPECT_EQ(c.state, CallState::InCall);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Established);
+}
+
+TEST_F(CorrelatorTest, PrackAndUpdateAreCountedInTheEarlyDialog) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i", "RSeq: 1\r\n"},
+       0.1);
+  Msg prack{"PRACK sip:bob@b", "c", "2 PRACK", "ft", "tt", "z9hG4bK-p", "RAck: 1 1 INVITE\r\n"};
+  send(prack, 0.2);
+  send(prack, 0.7);  // a retransmission is not counted again
+  send({"SIP/2.0 200 OK", "c", "2 PRACK", "ft", "tt", "z9hG4bK-p"}, 0.71);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Establishing);
+  EXPECT_EQ(c.dialogs[0].requests,
+            (std::map<std::string, std::uint32_t, std::less<>>{{"PRACK", 1}}));
 }
 
 TEST_F(CorrelatorTest, OfferInTheAnswerWhenTheInviteHasNoSdp) {

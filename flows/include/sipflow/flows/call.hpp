@@ -6,6 +6,8 @@
 // Legs of one end-to-end call through a B2BUA are linked into a CallGroup.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,7 +68,13 @@ struct Dialog {
   std::vector<MediaInfo> answer;  ///< last SDP answer in this dialog
   int hold_events = 0;            ///< offers that put media on hold
   bool on_hold = false;
+  /// Requests sent inside this dialog, by method ("INVITE" is a re-INVITE;
+  /// also UPDATE, PRACK, INFO, REFER, NOTIFY, ...), first sightings only.
+  /// Not ACK and BYE (the call's timings tell those), nor the request that
+  /// created the dialog. At most kMaxDialogMethods names.
+  std::map<std::string, std::uint32_t, std::less<>> requests;
 };
+inline constexpr std::size_t kMaxDialogMethods = 16;
 
 /// A link between two legs and the signal that made it.
 struct Link {
