@@ -1,10 +1,15 @@
 // End-to-end: `sipflow calls` and `sipflow flow` on the real captures in samples/.
 
 #include <gtest/gtest.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -12,6 +17,7 @@
 #include "pcap_edit.hpp"
 #include "run_cli.hpp"
 #include "scratch_dir.hpp"
+#include "sipflow/render/escape.hpp"
 
 namespace sipflow::test {
 namespace {
@@ -282,6 +288,130 @@ TEST_F(LinkHeaderTest, LinkHeaderNamesACorrelationHeaderOnARealB2bua) {
   auto off = legs({"--link-header", "X-Leg-Ref", "--no-link-headers"});
   ASSERT_EQ(off.size(), 2u);
   EXPECT_EQ(json_field(off[1], "linked").value_or("?"), "[]");
+}
+
+// The frame time of the first SIP packet, as tshark prints it, cut to microseconds.
+std::string tshark_first_time(const std::string& file) {
+  auto r = run({"tshark", "-r", sample(file), "-Y", "sip", "-T", "fields", "-e", "frame.time_epoch",
+                "-c", "1"});
+  std::string t = lines(r.out).empty() ? "" : lines(r.out)[0];
+  std::size_t dot = t.find('.');
+  return dot == std::string::npos ? t : t.substr(0, dot + 7);
+}
+
+TEST(CallsCommand, JsonTimesEndpointsAndDurationOfEachOutcome) {
+  struct Want {
+    std::string file, call_id, from, to, start, answer, end, duration, messages, dialogs;
+  };
+  // Frame times from the captures: start = the INVITE, answer = its 200, end
+  // = the final response that ended the call (BYE's 200, 487, 486, 404);
+  // duration = 200 to BYE.
+  const std::vector<Want> want = {
+      {"udp_call.pcap", "1-10138@127.0.0.1", "sip:sipp@127.0.0.1:5061", "sip:alice@127.0.0.1:5060",
+       "1795476732.357424", "1795476732.512832", "1795476732.717743", "0.204835", "7", "1"},
+      {"call_cancel.pcap", "1-7540@127.0.0.1", "sip:sipp@127.0.0.1:5073", "sip:bob@127.0.0.1:5060",
+       "1795479830.893438", "null", "1795479831.954938", "null", "7", "1"},
+      {"call_rejected.pcap", "1-10303@127.0.0.1", "sip:sipp@127.0.0.1:5063",
+       "sip:busy@127.0.0.1:5060", "1795476741.365541", "null", "1795476741.473562", "null", "4",
+       "0"},  // 100 then 486: only a 1xx or 2xx with a To tag creates a dialog (RFC 3261 §12.1)
+  };
+  for (const auto& w : want) {
+    SCOPED_TRACE(w.file);
+    auto got = calls_json(w.file);
+    ASSERT_FALSE(got.empty());
+    const std::string& c = got[0];
+    EXPECT_EQ(json_field(c, "call_id").value_or("?"), w.call_id);
+    EXPECT_EQ(json_field(c, "from").value_or("?"), w.from);
+    EXPECT_EQ(json_field(c, "to").value_or("?"), w.to);
+    EXPECT_EQ(json_field(c, "start").value_or("?"), w.start);
+    EXPECT_EQ(json_field(c, "answer").value_or("?"), w.answer);
+    EXPECT_EQ(json_field(c, "end").value_or("?"), w.end);
+    EXPECT_EQ(json_field(c, "duration").value_or("?"), w.duration);
+    EXPECT_EQ(json_field(c, "messages").value_or("?"), w.messages);
+    EXPECT_EQ(json_field(c, "dialogs").value_or("?"), w.dialogs);
+    if (have_command("tshark")) {
+      EXPECT_EQ(tshark_first_time(w.file), w.start);
+    }
+  }
+}
+
+// Runs `args` on a pseudo-terminal `cols` wide, as a user at a terminal
+// would (TERM set, NO_COLOR unset); returns what the terminal received.
+std::string run_on_terminal(const std::vector<std::string>& args, unsigned short cols) {
+  int master = -1;
+  winsize ws{};
+  ws.ws_col = cols;
+  ws.ws_row = 40;
+  pid_t pid = ::forkpty(&master, nullptr, nullptr, &ws);
+  if (pid == 0) {
+    ::unsetenv("NO_COLOR");
+    ::unsetenv("COLUMNS");
+    ::setenv("TERM", "xterm-256color", 1);
+    std::vector<char*> argv;
+    for (const auto& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  EXPECT_GT(pid, 0) << "forkpty failed";
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(master, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;  // EIO: the child closed the terminal
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(master);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());  // the terminal's CR LF
+  return out;
+}
+
+TEST(CallsCommand, OnATerminalTheTableFitsAndIsColoured) {
+  for (const char* sort : {"", "start"}) {
+    SCOPED_TRACE(std::string("--sort ") + sort);
+    std::vector<std::string> cmd = {sipflow(),
+                                    "calls",
+                                    "-q",
+                                    sample("misc_methods.pcap"),
+                                    sample("b2bua_legs.pcap"),
+                                    sample("call_noanswer.pcap")};
+    if (*sort) cmd.insert(cmd.end(), {"--sort", sort});
+    std::string out = run_on_terminal(cmd, 70);
+    EXPECT_NE(out.find("\x1b[32mcompleted\x1b[0m"), std::string::npos) << out;  // green
+    EXPECT_NE(out.find("\x1b[2mcancelled\x1b[0m"), std::string::npos) << out;   // dim
+    EXPECT_NE(out.find("\x1b[1mSTART"), std::string::npos) << out;              // bold header
+    std::string plain = std::regex_replace(out, std::regex("\x1b\\[[0-9;]*m"), "");
+    auto rows = lines(plain);
+    ASSERT_EQ(rows.size(), 1u + 8u + 1u) << plain;  // header, 8 calls, summary
+    for (const auto& row : rows)
+      EXPECT_LE(render::display_width(row), 70u) << row;
+    // From, To and Call-ID are cut, visibly; the start and the outcome are whole.
+    EXPECT_NE(rows[1].find("…"), std::string::npos) << rows[1];
+    EXPECT_NE(plain.find("unavai…"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("unavailable@127.0.0.1:5060"), std::string::npos) << plain;
+    EXPECT_TRUE(std::regex_search(plain, std::regex(R"(\n00:24:05 +- rejected +480 INVITE )")))
+        << plain;
+    EXPECT_NE(plain.find("8 calls: 6 completed, 1 cancelled, 1 rejected"), std::string::npos);
+  }
+  // Wide enough, nothing is cut.
+  std::string wide = run_on_terminal(
+      {sipflow(), "calls", "-q", "--color", "never", sample("call_noanswer.pcap")}, 200);
+  EXPECT_EQ(wide.find("…"), std::string::npos) << wide;
+  EXPECT_NE(wide.find("unavailable@127.0.0.1:5060"), std::string::npos) << wide;
+  EXPECT_EQ(wide.find('\x1b'), std::string::npos) << wide;
+  // Piped, colour is off by itself.
+  auto piped = run({sipflow(), "calls", "-q", sample("call_noanswer.pcap")});
+  EXPECT_EQ(piped.out.find('\x1b'), std::string::npos) << piped.out;
+  EXPECT_NE(piped.out.find("unavailable@127.0.0.1:5060"), std::string::npos) << piped.out;
 }
 
 TEST(CallsCommand, TableShowsEveryCallAndASummary) {
