@@ -1,11 +1,11 @@
 // `sipflow flow`: ladder diagrams of selected calls, in every format.
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -125,11 +125,34 @@ std::string file_name(const flows::Call& c, std::string_view ext, std::set<std::
   return candidate;
 }
 
+/// An output file or directory that cannot be written: the environment, not a
+/// bug, so one `sipflow: error:` line and kExitCannotWrite.
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+constexpr int kExitCannotWrite = 73;  // docs/EXIT_CODES.md (sysexits EX_CANTCREAT)
+
+[[noreturn]] void cannot_write(const std::string& path, const std::string& reason) {
+  throw OutputError("cannot write " + render::terminal_safe(path) + ": " + reason);
+}
+
 void write_file(const std::string& path, const std::string& data) {
+  errno = 0;
   std::ofstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  if (!f) cannot_write(path, errno ? std::strerror(errno) : "cannot open");
   f << data;
-  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  f.flush();
+  if (!f) cannot_write(path, errno ? std::strerror(errno) : "write failed");
+}
+
+// The --each directory, made with its parents; an existing file is no directory.
+std::filesystem::path output_dir(const std::string& dir) {
+  std::filesystem::path p = std::filesystem::path(dir).lexically_normal();
+  std::error_code ec;
+  std::filesystem::create_directories(p, ec);
+  if (ec) cannot_write(dir, ec.message());
+  if (!std::filesystem::is_directory(p)) cannot_write(dir, "not a directory");
+  return p;
 }
 
 // Writes `text` to `path`, or to stdout when `path` is "".
@@ -254,10 +277,10 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
     return status == kExitOk ? kExitNoMatch : status;
   }
   if (o.each) {
-    ::mkdir(o.output.c_str(), 0777);  // EEXIST is fine; a real failure shows when writing
+    std::filesystem::path dir = output_dir(o.output);
     std::set<std::string> used;
     for (const auto& g : groups) {
-      std::string path = o.output + "/" + file_name(*g.front(), render::extension_of(format), used);
+      std::string path = (dir / file_name(*g.front(), render::extension_of(format), used)).string();
       write_file(path, render::render_ladder(flows::build_ladder(g, lo), format, ro));
     }
     fmt::print(stderr, "sipflow: wrote {} diagram{} to {}\n", groups.size(),
@@ -359,7 +382,14 @@ class FlowCommand final : public Command {
     add_correlation_options(*cmd, o_.calls);
     return cmd;
   }
-  int run(const std::atomic<bool>& stop) override { return run_flow(o_, stop); }
+  int run(const std::atomic<bool>& stop) override {
+    try {
+      return run_flow(o_, stop);
+    } catch (const OutputError& e) {
+      fmt::print(stderr, "sipflow: error: {}\n", e.what());
+      return kExitCannotWrite;
+    }
+  }
 
  private:
   FlowOptions o_;

@@ -195,5 +195,29 @@ TEST_F(FlowFiles, TopologyOfACaptureHasNoCallLimit) {
   EXPECT_NE(ladder.err.find("3000 calls match"), std::string::npos) << ladder.err;
 }
 
+TEST_F(FlowFiles, OutputThatCannotBeWrittenIsOneErrorLineAndExit73) {
+  auto missing = run(flow({"-o", path("no/such/dir/x.svg"), sample("udp_call.pcap")}));
+  EXPECT_EQ(missing.exit_code, 73);
+  EXPECT_EQ(missing.err, "sipflow: error: cannot write " + path("no/such/dir/x.svg") +
+                             ": No such file or directory\n");
+  std::string file = write("taken", "not a directory");
+  auto each = run(flow({"--each", "-o", file, sample("udp_call.pcap")}));
+  EXPECT_EQ(each.exit_code, 73);
+  EXPECT_EQ(each.err.rfind("sipflow: error: cannot write " + file + ": ", 0), 0u) << each.err;
+  EXPECT_EQ(each.err.find("internal error"), std::string::npos);
+  EXPECT_EQ(slurp(file), "not a directory");
+}
+
+TEST_F(FlowFiles, EachMakesTheDirectoryWithItsParents) {
+  auto r = run(flow({"--each", "-o", path("a/sub/"), sample("call_lossy.pcap")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(path("a/sub"))) {
+    ++files;
+    EXPECT_EQ(e.path().string().find("//"), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(files, 5u);
+}
+
 }  // namespace
 }  // namespace sipflow::test
