@@ -653,6 +653,12 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
 SdpRole Correlator::Impl::offer_answer(OpenCall& oc, Transaction& t, const Parsed& p,
                                        const decode::SipMessage& m, Side side,
                                        std::string* sdp_summary) {
+  Call& c = oc.call;
+  // RFC 3959: an early-session part is its own offer/answer, for early media
+  // only; the session's offer and answer are the other SDP.
+  if (find_sdp_body(m, SdpDisposition::EarlySession)) {
+    if (Dialog* d = find_dialog(c, p.from_tag, p.to_tag); d && d->early) d->early_media = true;
+  }
   auto body = find_sdp_body(m);
   if (!body) return SdpRole::None;
   if (!decode::parse_sdp(*body, sdp)) {
@@ -676,8 +682,8 @@ SdpRole Correlator::Impl::offer_answer(OpenCall& oc, Transaction& t, const Parse
   }
   std::vector<MediaInfo> media = media_of(sdp);
   if (sdp_summary) *sdp_summary = summarize_media(media);
-  Call& c = oc.call;
   Dialog* d = find_dialog(c, p.from_tag, p.to_tag);
+  if (d && d->early && m.status() > 100 && m.status() < 200) d->early_media = true;
   if (role == SdpRole::Offer) {
     if (d) {
       bool hold = puts_on_hold(sdp);

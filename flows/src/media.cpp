@@ -6,12 +6,27 @@
 
 namespace sipflow::flows {
 
-std::optional<std::string_view> find_sdp_body(const decode::SipMessage& m) {
+namespace {
+
+// RFC 3959 §3: "early-session" (parameters such as ;handling= aside); any
+// other or no disposition is the session's own SDP.
+SdpDisposition disposition_of(std::string_view value) {
+  std::string_view token = decode::trim(value.substr(0, value.find(';')));
+  return decode::iequals(token, "early-session") ? SdpDisposition::EarlySession
+                                                 : SdpDisposition::Session;
+}
+
+}  // namespace
+
+std::optional<std::string_view> find_sdp_body(const decode::SipMessage& m, SdpDisposition want) {
   std::string_view ct = m.first(decode::HeaderId::ContentType);
   if (ct.empty() || m.body().empty()) return std::nullopt;
   auto type = decode::parse_media_type(ct);
   if (!type) return std::nullopt;
-  if (type->is("application", "sdp")) return m.body();
+  if (type->is("application", "sdp")) {
+    if (disposition_of(m.first(decode::HeaderId::ContentDisposition)) != want) return std::nullopt;
+    return m.body();
+  }
   if (!decode::iequals(type->type, "multipart")) return std::nullopt;
   auto boundary = decode::find_param(type->params, "boundary");
   if (!boundary || boundary->empty()) return std::nullopt;
@@ -36,20 +51,25 @@ std::optional<std::string_view> find_sdp_body(const decode::SipMessage& m) {
       std::string_view headers = chunk.substr(0, blank);
       std::size_t p = 0;
       bool is_sdp = false;
+      SdpDisposition disposition = SdpDisposition::Session;
       while (p < headers.size()) {
         std::size_t e = headers.find('\n', p);
         std::string_view line = decode::trim(
             headers.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p));
         std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && decode::lookup_header(decode::trim(line.substr(
-                                                   0, colon))) == decode::HeaderId::ContentType) {
+        decode::HeaderId id = colon == std::string_view::npos
+                                  ? decode::HeaderId::Unknown
+                                  : decode::lookup_header(decode::trim(line.substr(0, colon)));
+        if (id == decode::HeaderId::ContentType) {
           auto pt = decode::parse_media_type(line.substr(colon + 1));
           is_sdp = pt && pt->is("application", "sdp");
+        } else if (id == decode::HeaderId::ContentDisposition) {
+          disposition = disposition_of(line.substr(colon + 1));
         }
         if (e == std::string_view::npos) break;
         p = e + 1;
       }
-      if (is_sdp) {
+      if (is_sdp && disposition == want) {
         std::string_view sdp = chunk.substr(blank + skip);
         while (!sdp.empty() && (sdp.back() == '\n' || sdp.back() == '\r'))
           sdp.remove_suffix(1);

@@ -88,6 +88,7 @@ void append_call_json(std::string& out, const flows::Call& c) {
   for (const auto& d : c.dialogs) {
     w.begin_object().field("from_tag", d.from_tag).field("to_tag", d.to_tag);
     w.field("state", flows::to_string(d.state)).field("early", d.early);
+    w.field("early_media", d.early_media);
     if (d.hold_events) w.field("hold_events", d.hold_events);
     if (!d.requests.empty()) {
       w.key("requests").begin_object();

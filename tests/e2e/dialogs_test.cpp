@@ -108,5 +108,16 @@ TEST(CallDialogRequests, InDialogRequestsAreCountedPerDialog) {
   EXPECT_EQ(n["NOTIFY"].u64(), 1u);  // sent by the notifier inside the SUBSCRIBE's dialog
 }
 
+TEST(CallDialogEarlyMedia, SdpInAReliable183IsEarlyMedia) {
+  // call_prack.pcap: 183 (RSeq 1) carries the SDP answer before the 200.
+  auto prack = calls_of(sample("call_prack.pcap"));
+  ASSERT_EQ(prack.size(), 1u);
+  EXPECT_TRUE(prack[0]["dialog_list"].array().at(0)["early_media"].boolean());
+  // udp_call.pcap: a 180 without SDP, the answer in the 200.
+  auto plain = calls_of(sample("udp_call.pcap"));
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_FALSE(plain[0]["dialog_list"].array().at(0)["early_media"].boolean());
+}
+
 }  // namespace
 }  // namespace sipflow::test

@@ -37,7 +37,8 @@ std::string text(const Msg& m) {
   s += "From: <sip:alice@a>;tag=" + m.from_tag + "\r\n";
   s += "To: <sip:bob@b>" + (m.to_tag.empty() ? std::string() : ";tag=" + m.to_tag) + "\r\n";
   s += "Call-ID: " + m.call_id + "\r\nCSeq: " + m.cseq + "\r\n" + m.extra;
-  if (!m.sdp.empty()) s += "Content-Type: application/sdp\r\n";
+  if (!m.sdp.empty() && m.extra.find("Content-Type:") == std::string::npos)
+    s += "Content-Type: application/sdp\r\n";
   s += "Content-Length: " + std::to_string(m.sdp.size()) + "\r\n\r\n" + m.sdp;
   return s;
 }
@@ -436,6 +437,54 @@ TEST_F(CorrelatorTest, PrackAndUpdateAreCountedInTheEarlyDialog) {
   EXPECT_EQ(c.dialogs[0].state, SessionState::Establishing);
   EXPECT_EQ(c.dialogs[0].requests,
             (std::map<std::string, std::uint32_t, std::less<>>{{"PRACK", 1}}));
+}
+
+std::string two_parts(const std::string& first_disposition, const std::string& first,
+                      const std::string& second_disposition, const std::string& second) {
+  auto part = [](const std::string& disposition, const std::string& body) {
+    return "--b1\r\nContent-Type: application/sdp\r\nContent-Disposition: " + disposition +
+           "\r\n\r\n" + body;
+  };
+  return part(first_disposition, first) + part(second_disposition, second) + "--b1--\r\n";
+}
+
+TEST_F(CorrelatorTest, EarlySessionSdpIsNotTheSessionOffer) {
+  // RFC 3959: the INVITE offers a session and, apart, an early session.
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i",
+        "Content-Type: multipart/mixed;boundary=b1\r\n",
+        two_parts("early-session;handling=required", sdp("10.0.0.1", 7000), "session",
+                  sdp("10.0.0.1", 4000))},
+       0);
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i",
+        "Content-Type: application/sdp\r\nContent-Disposition: early-session\r\n",
+        sdp("10.0.0.2", 7002)},
+       0.5);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i", "", sdp("10.0.0.2", 5000)}, 2);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  const Dialog& d = c.dialogs[0];
+  ASSERT_EQ(d.offer.size(), 1u);
+  EXPECT_EQ(d.offer[0].address, "10.0.0.1:4000");
+  ASSERT_EQ(d.answer.size(), 1u);
+  EXPECT_EQ(d.answer[0].address, "10.0.0.2:5000");
+  EXPECT_TRUE(d.early_media);
+}
+
+TEST_F(CorrelatorTest, EarlyMediaIsAnSdpInAProvisionalBeforeThe2xx) {
+  send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i", "", sdp("10.0.0.1", 4000)}, 0);
+  send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "A", "z9hG4bK-i"}, 0.4);
+  send({"SIP/2.0 183 Session Progress", "c", "1 INVITE", "ft", "B", "z9hG4bK-i", "",
+        sdp("10.0.0.3", 6000)},
+       0.5);
+  send({"SIP/2.0 200 OK", "c", "1 INVITE", "ft", "B", "z9hG4bK-i", "", sdp("10.0.0.3", 6000)}, 2);
+  const Call& c = only();
+  ASSERT_EQ(c.dialogs.size(), 2u);
+  EXPECT_FALSE(c.dialogs[0].early_media);  // a 180 without SDP
+  EXPECT_TRUE(c.dialogs[1].early_media);
+
+  make({});
+  basic_call();  // SDP only in the INVITE and the 200
+  EXPECT_FALSE(only().dialogs[0].early_media);
 }
 
 TEST_F(CorrelatorTest, OfferInTheAnswerWhenTheInviteHasNoSdp) {

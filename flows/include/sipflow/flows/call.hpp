@@ -68,6 +68,12 @@ struct Dialog {
   std::vector<MediaInfo> answer;  ///< last SDP answer in this dialog
   int hold_events = 0;            ///< offers that put media on hold
   bool on_hold = false;
+  /// Early media was negotiated in this dialog: while it was still early (no
+  /// 2xx yet) one of its 101-199 responses, reliable (RFC 3262) or not,
+  /// carried a session SDP, or one of its messages carried an early-session
+  /// SDP part (RFC 3959). Whether RTP then flowed is not looked at, nor
+  /// P-Early-Media (RFC 5009).
+  bool early_media = false;
   /// Requests sent inside this dialog, by method ("INVITE" is a re-INVITE;
   /// also UPDATE, PRACK, INFO, REFER, NOTIFY, ...), first sightings only.
   /// Not ACK and BYE (the call's timings tell those), nor the request that
