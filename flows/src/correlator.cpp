@@ -121,6 +121,17 @@ void end_early_dialogs(Call& c, Timestamp ts, const Dialog* keep = nullptr) {
   }
 }
 
+bool expires_zero(const decode::SipMessage& m) {
+  auto e = decode::parse_number(m.first(decode::HeaderId::Expires), 0xFFFFFFFFu);
+  return e && *e == 0;
+}
+
+// RFC 6665 §4.1.3: "Subscription-State: terminated;reason=..." ends it.
+bool subscription_terminated(const decode::SipMessage& m) {
+  std::string_view v = m.first(decode::HeaderId::SubscriptionState);
+  return decode::iequals(decode::trim(v.substr(0, v.find(';'))), "terminated");
+}
+
 }  // namespace
 
 Method detail::method_of(std::string_view m) noexcept {
@@ -165,6 +176,8 @@ struct Correlator::Impl {
                const decode::SipMessage& m, Side side);
   void response(OpenCall& oc, Transaction& t, const Parsed& p, const decode::MessageMeta& meta,
                 const decode::SipMessage& m);
+  /// Ends the subscription dialog of `p`; the call lingers once none is left.
+  void end_subscription(OpenCall& oc, const Parsed& p, Timestamp ts);
   /// A request with both tags: finds (or makes) its dialog and counts it there.
   void in_dialog(OpenCall& oc, const Parsed& p, const decode::MessageMeta& meta,
                  const decode::SipMessage& m);
@@ -446,6 +459,15 @@ void Correlator::Impl::request(OpenCall& oc, Transaction& t, const Parsed& p,
   if (!p.from_tag.empty() && !p.to_tag.empty() && p.method != Method::Ack &&
       p.method != Method::Cancel) {
     in_dialog(oc, p, meta, m);
+    // A subscription (not an INVITE's implicit one from REFER) ends with a
+    // NOTIFY saying so; an unsubscribe (Expires: 0) once it is answered.
+    if (c.method != "INVITE") {
+      if (p.method == Method::Notify && subscription_terminated(m)) {
+        end_subscription(oc, p, meta.ts);
+      } else if (p.method == Method::Subscribe && expires_zero(m)) {
+        if (Dialog* d = find_dialog(c, p.from_tag, p.to_tag)) d->state = SessionState::Terminating;
+      }
+    }
   }
   switch (p.method) {
     case Method::Invite:
@@ -539,6 +561,21 @@ void Correlator::Impl::in_dialog(OpenCall& oc, const Parsed& p, const decode::Me
   }
 }
 
+void Correlator::Impl::end_subscription(OpenCall& oc, const Parsed& p, Timestamp ts) {
+  Call& c = oc.call;
+  Dialog* d = find_dialog(c, p.from_tag, p.to_tag);
+  if (d == nullptr || d->state == SessionState::Terminated) return;
+  d->state = SessionState::Terminated;
+  d->terminated = ts;
+  bool open = std::any_of(c.dialogs.begin(), c.dialogs.end(), [](const Dialog& other) {
+    return other.state != SessionState::Terminated;
+  });
+  if (!open) {
+    if (!c.end || *c.end < ts) c.end = ts;
+    set_wait(oc, Wait::Linger);  // emitted after the linger, not at the idle timeout
+  }
+}
+
 void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
                                 const decode::MessageMeta& meta, const decode::SipMessage& m) {
   Call& c = oc.call;
@@ -608,6 +645,12 @@ void Correlator::Impl::response(OpenCall& oc, Transaction& t, const Parsed& p,
       end_early_dialogs(c, meta.ts);
       set_wait(oc, Wait::Linger);
     }
+    return;
+  }
+  if (t.method == Method::Subscribe && !t.initial && status >= 200 && c.method != "INVITE") {
+    Dialog* d = find_dialog(c, p.from_tag, p.to_tag);
+    if (d && (d->state == SessionState::Terminating || (status < 300 && expires_zero(m))))
+      end_subscription(oc, p, meta.ts);
     return;
   }
   if (t.method == Method::Bye && status >= 200) {

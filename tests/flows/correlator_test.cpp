@@ -520,6 +520,63 @@ TEST_F(CorrelatorTest, RegisterWithDigestChallenge) {
   EXPECT_EQ(c.expires.value_or(0), 1800u);
 }
 
+class SubscriptionTest : public CorrelatorTest {
+ protected:
+  static Timestamp at(double t) {
+    return Timestamp{1'700'000'000'000'000'000 + static_cast<std::int64_t>(t * 1e9)};
+  }
+  void subscribe_and_notify() {
+    send({"SUBSCRIBE sip:bob@b", "s", "1 SUBSCRIBE", "ft", "", "z9hG4bK-s",
+          "Event: presence\r\nExpires: 600\r\n"},
+         0);
+    send({"SIP/2.0 200 OK", "s", "1 SUBSCRIBE", "ft", "nt", "z9hG4bK-s", "Expires: 600\r\n"}, 0.01);
+    notify("1", "active;expires=600", 0.05);
+  }
+  // A NOTIFY from the notifier inside the subscription's dialog, and its 200.
+  void notify(const std::string& cseq, const std::string& state, double t) {
+    std::string extra = "Event: presence\r\nSubscription-State: " + state + "\r\n";
+    send({"NOTIFY sip:alice@a", "s", cseq + " NOTIFY", "nt", "ft", "z9hG4bK-n" + cseq, extra}, t,
+         true);
+    send({"SIP/2.0 200 OK", "s", cseq + " NOTIFY", "nt", "ft", "z9hG4bK-n" + cseq}, t + 0.01, true);
+  }
+};
+
+TEST_F(SubscriptionTest, AnActiveSubscriptionStaysOpen) {
+  subscribe_and_notify();
+  correlator_->advance(at(600));
+  EXPECT_TRUE(calls_.calls.empty());
+}
+
+TEST_F(SubscriptionTest, TerminatedNotifyEndsItAfterTheLinger) {
+  subscribe_and_notify();
+  notify("2", "terminated;reason=timeout", 30);
+  correlator_->advance(at(32));
+  EXPECT_TRUE(calls_.calls.empty());  // still lingering for retransmissions
+  correlator_->advance(at(40));
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  const Call& c = calls_.calls[0];
+  EXPECT_FALSE(c.timed_out);
+  EXPECT_EQ(c.state, CallState::Completed);
+  ASSERT_EQ(c.dialogs.size(), 1u);
+  EXPECT_EQ(c.dialogs[0].state, SessionState::Terminated);
+  ASSERT_TRUE(c.end);
+  EXPECT_NEAR(seconds_between(c.start, *c.end), 30.0, 1e-6);
+}
+
+TEST_F(SubscriptionTest, UnsubscribeEndsItOnceAnswered) {
+  subscribe_and_notify();
+  send({"SUBSCRIBE sip:bob@b", "s", "2 SUBSCRIBE", "ft", "nt", "z9hG4bK-u",
+        "Event: presence\r\nExpires: 0\r\n"},
+       20);
+  correlator_->advance(at(30));
+  EXPECT_TRUE(calls_.calls.empty());  // not answered yet: the dialog is terminating
+  send({"SIP/2.0 200 OK", "s", "2 SUBSCRIBE", "ft", "nt", "z9hG4bK-u", "Expires: 0\r\n"}, 30.01);
+  correlator_->advance(at(40));
+  ASSERT_EQ(calls_.calls.size(), 1u);
+  EXPECT_EQ(calls_.calls[0].dialogs.at(0).state, SessionState::Terminated);
+  EXPECT_EQ(calls_.calls[0].dialogs.at(0).requests.at("SUBSCRIBE"), 1u);
+}
+
 TEST_F(CorrelatorTest, InviteWithoutFinalResponseTimesOut) {
   send({"INVITE sip:bob@b", "c", "1 INVITE", "ft", "", "z9hG4bK-i"}, 0);
   send({"SIP/2.0 180 Ringing", "c", "1 INVITE", "ft", "tt", "z9hG4bK-i"}, 1);
