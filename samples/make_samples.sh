@@ -14,7 +14,7 @@
 #   kamailio (b2bua_legs), ethtool (tcp_segmented, tcp_lossy),
 #   nftables (tcp_lossy), nodejs + npm (ws_sip; runs "npm install" in
 #   tools/ if tools/node_modules is missing), sngrep (hep_sip, hep_sip_v2),
-#   openssl (tls_sip, tls13_sip); sctp_call needs a kernel with SCTP and is
+#   openssl (tls_sip, tls13_sip, tls_sip6); sctp_call needs a kernel with SCTP and is
 #   skipped otherwise.
 #
 # Usage: sudo ./make_samples.sh [SAMPLE...]
@@ -24,7 +24,7 @@
 #   sipp_custom_port call_busy call_cancel call_notfound call_noanswer
 #   call_forked call_reinvite call_prack call_lossy misc_methods
 #   register_failed b2bua_legs tcp_call tcp_multi_conn tcp_segmented
-#   tcp_lossy tcp_ipv6 ws_sip hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call
+#   tcp_lossy tcp_ipv6 ws_sip hep_sip hep_sip_v2 tls_sip tls13_sip tls_sip6 sctp_call
 #   hostile_headers
 #   (hep_sip and hep_sip_v2 replay udp_call.pcap, from the output directory
 #   if it is there, else from this folder).
@@ -972,20 +972,22 @@ check_hep_sip_v2() {
 # (CN and SAN sip.example.com; the client sends SNI sip.example.com). The
 # client's key log (NSS format) is kept next to the capture, so tshark can
 # decrypt it: -o tls.keylog_file:FILE.keys
-tls_register() { # NAME FILE KEYS VERSION(1_2|1_3)
-    local name=$1 file=$2 keys=$3 ver=$4 reg ok
+tls_register() { # NAME FILE KEYS VERSION(1_2|1_3) [ADDRESS (127.0.0.1 | ::1)]
+    local name=$1 file=$2 keys=$3 ver=$4 ip=${5:-127.0.0.1} host reg ok
+    host=$ip
+    [[ $ip == *:* ]] && host="[$ip]"  # RFC 3986 §3.2.2: IPv6 in brackets
     need openssl
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
         -keyout "$WORK/$name.key.pem" -out "$WORK/$name.cert.pem" -days 3650 \
         -subj /CN=sip.example.com -addext subjectAltName=DNS:sip.example.com 2>/dev/null
-    reg=$'REGISTER sips:sip.example.com SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bK-tls-1\r\nMax-Forwards: 70\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@127.0.0.1:5071;transport=tls>\r\nExpires: 600\r\nUser-Agent: sipflow-samples (openssl s_client)\r\nContent-Length: 0\r\n\r\n'
-    ok=$'SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bK-tls-1\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>;tag=tls-reg-1\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@127.0.0.1:5071;transport=tls>;expires=600\r\nServer: sipflow-samples (openssl s_server)\r\nContent-Length: 0\r\n\r\n'
+    reg=$'REGISTER sips:sip.example.com SIP/2.0\r\nVia: SIP/2.0/TLS '"$host"$':5071;branch=z9hG4bK-tls-1\r\nMax-Forwards: 70\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@'"$host"$':5071;transport=tls>\r\nExpires: 600\r\nUser-Agent: sipflow-samples (openssl s_client)\r\nContent-Length: 0\r\n\r\n'
+    ok=$'SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS '"$host"$':5071;branch=z9hG4bK-tls-1\r\nFrom: <sips:alice@sip.example.com>;tag=tls-alice-1\r\nTo: <sips:alice@sip.example.com>;tag=tls-reg-1\r\nCall-ID: tls-register-1@sipflow.test\r\nCSeq: 1 REGISTER\r\nContact: <sips:alice@'"$host"$':5071;transport=tls>;expires=600\r\nServer: sipflow-samples (openssl s_server)\r\nContent-Length: 0\r\n\r\n'
     rm -f "$WORK/$keys" "$WORK/$name.server.in"
     lo_begin "$name" "$file" 'tcp port 5061'
     # s_server: one connection (-naccept 1); -quiet: no command letters on
     # its stdin, a FIFO that this script writes the 200 OK into.
     mkfifo "$WORK/$name.server.in"
-    ip netns exec "$NS" timeout 20 openssl s_server -quiet -accept 127.0.0.1:5061 \
+    ip netns exec "$NS" timeout 20 openssl s_server -quiet -accept "$host:5061" \
         -cert "$WORK/$name.cert.pem" -key "$WORK/$name.key.pem" -naccept 1 "-tls$ver" \
         <"$WORK/$name.server.in" >"$WORK/$name.server.log" 2>&1 &
     local srv=$!
@@ -1000,7 +1002,7 @@ tls_register() { # NAME FILE KEYS VERSION(1_2|1_3)
     # when its input ends, 2 s later. -nocommands: a line starting with R
     # would otherwise start a renegotiation.
     ( sleep 0.3; printf '%s' "$reg"; sleep 2 ) |
-        ip netns exec "$NS" timeout 20 openssl s_client -nocommands -connect 127.0.0.1:5061 \
+        ip netns exec "$NS" timeout 20 openssl s_client -nocommands -connect "$host:5061" \
         -servername sip.example.com "-tls$ver" -keylogfile "$WORK/$keys" \
         >"$WORK/$name.client.log" 2>&1 ||
         { cat "$WORK/$name.client.log" >&2; die "openssl s_client failed"; }
@@ -1027,6 +1029,16 @@ check_tls_sip() { check_tls tls_sip.pcap tls_sip.keys 0x0303; }
 
 gen_tls13_sip() { tls_register tls13 tls13_sip.pcap tls13_sip.keys 1_3; }
 check_tls13_sip() { check_tls tls13_sip.pcap tls13_sip.keys 0x0304; }
+
+# The same over IPv6: openssl on [::1]:5061.
+gen_tls_sip6() { tls_register tls6 tls_sip6.pcap tls_sip6.keys 1_2 ::1; }
+check_tls_sip6() {
+    local n
+    check_tls tls_sip6.pcap tls_sip6.keys 0x0303 || return 1
+    n=$(tshark -n -r "$WORK/tls_sip6.pcap" -Y 'ipv6.src == ::1 && tcp' | wc -l)
+    ((n > 0)) && [[ -z $(tshark -n -r "$WORK/tls_sip6.pcap" -Y ip) ]] ||
+        fail "tls_sip6.pcap: want TCP over IPv6 only"
+}
 
 # SCTP needs the kernel's sctp module; a kernel without it (like the one
 # these samples were made on) has no /proc/net/sctp, and the sample is
@@ -1127,6 +1139,7 @@ declare -A FILE_OF=(
     [hep_sip_v2]=hep_sip_v2.pcap
     [tls_sip]=tls_sip.pcap
     [tls13_sip]=tls13_sip.pcap
+    [tls_sip6]=tls_sip6.pcap
     [sctp_call]=sctp_call.pcap
     [hostile_headers]=hostile_headers.pcap
 )
@@ -1134,13 +1147,14 @@ declare -A FILE_OF=(
 declare -A EXTRA_OF=(
     [tls_sip]=tls_sip.keys
     [tls13_sip]=tls13_sip.keys
+    [tls_sip6]=tls_sip6.keys
 )
 ALL=(udp_call register_digest call_rejected call_pcapng cooked_sll cooked_sll2
      ipv6_call ns_precision fragmented_udp fragmented_udp6 sipp_custom_port
      call_busy call_cancel call_notfound call_noanswer call_forked call_reinvite
      call_prack call_lossy misc_methods register_failed b2bua_legs
      tcp_call tcp_multi_conn tcp_segmented tcp_lossy tcp_ipv6 ws_sip
-     hep_sip hep_sip_v2 tls_sip tls13_sip sctp_call hostile_headers)
+     hep_sip hep_sip_v2 tls_sip tls13_sip tls_sip6 sctp_call hostile_headers)
 
 # tshark_args SAMPLE FILE-DIR: sets TA to the extra tshark options that the
 # sample needs to show its SIP messages (decode-as, Lua dissector, keys).
@@ -1150,7 +1164,7 @@ tshark_args() {
         sipp_custom_port) TA=(-d 'udp.port==5080,sip' -d 'udp.port==5070,sip') ;;
         tcp_lossy) TA=(-o tcp.reassemble_out_of_order:TRUE) ;;
         hep_sip | hep_sip_v2) TA=("${HEP_LUA[@]}") ;;
-        tls_sip | tls13_sip) TA=(-o "tls.keylog_file:$2/${EXTRA_OF[$1]}") ;;
+        tls_sip | tls13_sip | tls_sip6) TA=(-o "tls.keylog_file:$2/${EXTRA_OF[$1]}") ;;
     esac
 }
 

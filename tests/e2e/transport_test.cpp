@@ -481,13 +481,16 @@ TEST_P(TlsConversation, CallsListsItAsTsharkSeesIt) {
   const std::string path = sample(GetParam());
   // tshark: the ClientHello's endpoints and SNI, the ServerHello's version,
   // first and last frame times, payload bytes per direction, frames.
-  auto hello = tshark_fields(
-      path, "tls.handshake.type==1",
-      {"ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tls.handshake.extensions_server_name"});
+  auto hello = tshark_fields(path, "tls.handshake.type==1",
+                             {"ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst",
+                              "tcp.dstport", "tls.handshake.extensions_server_name"});
   ASSERT_EQ(hello.size(), 1u);
   auto h = tab_split(hello[0]);
-  ASSERT_EQ(h.size(), 5u);
-  std::string client = h[0] + ":" + h[1], server = h[2] + ":" + h[3], sni = h[4];
+  ASSERT_EQ(h.size(), 7u);
+  auto endpoint = [](const std::string& v4, const std::string& v6, const std::string& port) {
+    return (v6.empty() ? v4 : "[" + v6 + "]") + ":" + port;
+  };
+  std::string client = endpoint(h[0], h[1], h[2]), server = endpoint(h[3], h[4], h[5]), sni = h[6];
   auto sh = tshark_fields(path, "tls.handshake.type==2",
                           {"tls.handshake.extensions.supported_version", "tls.handshake.version"});
   ASSERT_EQ(sh.size(), 1u);
@@ -502,7 +505,7 @@ TEST_P(TlsConversation, CallsListsItAsTsharkSeesIt) {
   std::uint64_t up = 0, down = 0;
   for (const auto& f : frames) {
     auto cols = tab_split(f);
-    (cols[1] == h[1] ? up : down) += std::stoull(cols[2]);
+    (cols[1] == h[2] ? up : down) += std::stoull(cols[2]);
   }
   // `tshark -z conv,tcp` counts the frames of the conversation, the last ACK included.
   std::string conv = run({"tshark", "-n", "-q", "-r", path, "-z", "conv,tcp"}).out;
@@ -539,7 +542,7 @@ TEST_P(TlsConversation, CallsListsItAsTsharkSeesIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Samples, TlsConversation,
-                         ::testing::Values("tls_sip.pcap", "tls13_sip.pcap"),
+                         ::testing::Values("tls_sip.pcap", "tls13_sip.pcap", "tls_sip6.pcap"),
                          [](const auto& param_info) {
                            std::string n = param_info.param;
                            return n.substr(0, n.find('.'));
