@@ -175,6 +175,23 @@ Ladder build_ladder(const std::vector<const Call*>& calls, const LadderOptions& 
         elements.unite(column_key(m.src, options.by_host), column_key(*e, options.by_host));
       }
     }
+    // A Contact names where its sender listens too (RFC 3261 §8.1.1.8), but a
+    // proxy forwards the UA's Contact: trusted only from a request's originator,
+    // one that carries a single Via (and so was not forwarded).
+    std::size_t vias = 0;
+    parsed[i].for_each(decode::HeaderId::Via, [&](std::string_view v) {
+      decode::CommaList list(v);
+      while (list.next())
+        ++vias;
+    });
+    if (vias == 1) {
+      if (auto na = decode::parse_name_addr(
+              decode::first_element(parsed[i].first(decode::HeaderId::Contact)))) {
+        if (auto e = literal_endpoint(na->uri.host, na->uri.port)) {
+          elements.unite(column_key(m.src, options.by_host), column_key(*e, options.by_host));
+        }
+      }
+    }
     std::vector<Endpoint> r2;
     parsed[i].for_each(decode::HeaderId::RecordRoute, [&](std::string_view v) {
       decode::CommaList list(v);

@@ -21,8 +21,9 @@ namespace sipflow::flows {
 
 struct LadderOptions {
   bool by_host = false;  ///< one column per IP address instead of per ip:port
-  bool merge_elements =
-      false;  ///< one column per element, its addresses known from Via/Record-Route
+  /// One column per element, its addresses known from a request's top Via,
+  /// double Record-Route (r2=on) and, for a request not forwarded (one Via), Contact.
+  bool merge_elements = false;
   /// Names for columns: key "10.0.0.1" (any port) or "10.0.0.1:5060" (that port).
   std::map<std::string, std::string> aliases;
 };
