@@ -148,6 +148,13 @@ void Stats::Impl::counters_of(const decode::MessageMeta& meta, const decode::Sip
   emit(pack(Counter::HostSent, src.index, sub));
   emit(pack(Counter::HostReceived, dst.index, sub));
   if (c.repeat == Repeat::Retransmission) emit(pack(Counter::HostRetrans, src.index));
+  // Responses per host and code, and per answering agent and code: first sightings only.
+  auto code = static_cast<std::uint32_t>(std::clamp(m.status(), 0, detail::kMaxCode));
+  bool first_response = response && c.repeat == Repeat::First;
+  if (first_response) {
+    emit(pack(Counter::HostCode, src.index, 0, code));
+    emit(pack(Counter::HostCode, dst.index, 1, code));
+  }
 
   std::string_view agent =
       m.first(response ? decode::HeaderId::Server : decode::HeaderId::UserAgent);
@@ -157,6 +164,7 @@ void Stats::Impl::counters_of(const decode::MessageMeta& meta, const decode::Sip
     detail::Slot a = agents.find_or_add(clip(agent, clip_buffer));
     if (a.index == kOther) diag.limit("stats_agent_limit", meta.frame);
     emit(pack(Counter::Agent, a.index, sub));
+    if (first_response) emit(pack(Counter::AgentCode, a.index, 0, code));
   }
   if (c.repeat != Repeat::First) return;
   if (m.has(decode::HeaderId::Warning)) {
@@ -220,6 +228,14 @@ void Stats::Impl::apply(std::uint64_t key, std::uint64_t n) {
       break;
     case Counter::Reason:
       reasons.row(a).count += n;
+      break;
+    case Counter::HostCode: {
+      auto& [sent, received] = host_codes[static_cast<std::uint64_t>(a) << 16 | b];
+      (sub ? received : sent) += n;
+      break;
+    }
+    case Counter::AgentCode:
+      agent_codes[static_cast<std::uint64_t>(a) << 16 | b] += n;
       break;
   }
 }

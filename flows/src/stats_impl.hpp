@@ -29,6 +29,8 @@ enum class Counter : std::uint8_t {
   Agent,         // a = agent, sub = 1 for a response
   Warning,       // a = warning
   Reason,        // a = reason
+  HostCode,      // a = host, b = code, sub = 1 when the host received the response
+  AgentCode,     // a = agent (the Server / User-Agent of the response), b = code
 };
 
 constexpr std::uint64_t pack(Counter kind, std::uint32_t a, std::uint32_t sub = 0,
@@ -107,7 +109,10 @@ struct Stats::Impl {
   std::array<std::string, detail::kMaxCode + 1> code_reasons{};
   std::unordered_map<std::uint64_t, std::uint64_t> matrix;  // method << 16 | code
   detail::CappedTable<IpAddress, detail::HostCounts> hosts;
+  // Responses (first sightings) by host and code: host << 16 | code → sent, received.
+  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> host_codes;
   detail::CappedTable<std::string, detail::AgentCounts> agents;
+  std::unordered_map<std::uint64_t, std::uint64_t> agent_codes;  // agent << 16 | code
   detail::CappedTable<std::string, detail::WarningCounts> warnings;
   detail::CappedTable<std::string, detail::ReasonCounts> reasons;
   detail::CappedTable<std::string, detail::FailureCounts> failures;

@@ -2,6 +2,7 @@
 // deterministic order (never hash-map order), ratios and delay summaries.
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "sipflow/flows/stats.hpp"
@@ -60,6 +61,33 @@ auto rows_of(const Table& t, Make make, NonZero nonzero) {
   }
   if (t.other_used() && nonzero(t.row(detail::kOther))) rows.push_back(make(detail::kOther, true));
   return rows;
+}
+
+// The cells of a (row key << 16 | code) → counts map as report rows, in the
+// order of `rows` (the already sorted table of the same keys), then by code.
+template <class Out, class Map, class Rows, class Name, class KeyOf, class Fill>
+std::vector<Out> breakdown(const Map& cells, const Rows& rows, Name name, KeyOf key_of, Fill fill) {
+  std::map<std::pair<bool, std::string>, std::size_t> rank;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    rank.emplace(key_of(rows[i]), i);
+  std::vector<std::pair<std::pair<std::size_t, int>, Out>> sorted;
+  for (const auto& [key, n] : cells) {
+    auto index = static_cast<std::uint32_t>(key >> 16);
+    bool other = index == detail::kOther;
+    std::string label = name(index);
+    auto it = rank.find({other, label});
+    if (it == rank.end()) continue;  // a row with no traffic left (cannot happen with counts)
+    Out out;
+    int code = static_cast<int>(key & 0xFFFF);
+    fill(out, std::move(label), other, code, n);
+    sorted.push_back({{it->second, code}, std::move(out)});
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Out> result;
+  for (auto& [k, row] : sorted)
+    result.push_back(std::move(row));
+  return result;
 }
 
 }  // namespace
@@ -180,6 +208,23 @@ StatsReport Stats::report() const {
       return a.requests + a.responses > b.requests + b.responses;
     return a.agent < b.agent;
   });
+
+  r.host_codes = breakdown<StatsReport::HostCodeRow>(
+      s.host_codes, r.hosts,
+      [&](std::uint32_t i) {
+        return i == detail::kOther ? std::string() : s.hosts.key(i).to_string();
+      },
+      [](const StatsReport::HostRow& h) { return std::pair(h.other, h.host); },
+      [](StatsReport::HostCodeRow& row, std::string key, bool other, int code, const auto& n) {
+        row = {std::move(key), other, code, n.first, n.second};
+      });
+  r.agent_codes = breakdown<StatsReport::AgentCodeRow>(
+      s.agent_codes, r.agents,
+      [&](std::uint32_t i) { return i == detail::kOther ? std::string() : s.agents.key(i); },
+      [](const StatsReport::AgentRow& a) { return std::pair(a.other, a.agent); },
+      [](StatsReport::AgentCodeRow& row, std::string key, bool other, int code, std::uint64_t n) {
+        row = {std::move(key), other, code, n};
+      });
 
   r.failures = rows_of(
       s.failures,

@@ -144,6 +144,22 @@ void append_stats_json(std::string& out, const flows::StatsReport& r) {
     w.field("requests", a.requests).field("responses", a.responses).end_object();
   }
   w.end_array();
+  w.key("host_codes").begin_array();
+  for (const auto& h : r.host_codes) {
+    w.begin_object();
+    label(w, "host", h.other, h.host);
+    if (h.other) w.field("other", true);
+    w.field("code", h.code).field("sent", h.sent).field("received", h.received).end_object();
+  }
+  w.end_array();
+  w.key("agent_codes").begin_array();
+  for (const auto& a : r.agent_codes) {
+    w.begin_object();
+    label(w, "agent", a.other, a.agent);
+    if (a.other) w.field("other", true);
+    w.field("code", a.code).field("count", a.count).end_object();
+  }
+  w.end_array();
 
   w.key("failures").begin_array();
   for (const auto& f : r.failures) {
@@ -294,6 +310,10 @@ void append_stats_csv(std::string& out, const flows::StatsReport& r) {
   }
   for (const auto& a : r.agents)
     CsvRow(out, "agent").text(a.other ? "" : a.agent).num(a.requests).num(a.responses);
+  for (const auto& h : r.host_codes)
+    CsvRow(out, "host_code").text(h.other ? "" : h.host).num(h.code).num(h.sent).num(h.received);
+  for (const auto& a : r.agent_codes)
+    CsvRow(out, "agent_code").text(a.other ? "" : a.agent).num(a.code).num(a.count);
   for (const auto& f : r.failures) {
     CsvRow row(out, "failure");
     if (f.other) {

@@ -92,6 +92,34 @@ std::string seconds(double s) {
   return fmt::format("{:.3f}", s);
 }
 
+// "100:1  180:1  200:1", each code in its class colour.
+std::string code_counts(const StatsTextStyle& st,
+                        const std::vector<std::pair<int, std::uint64_t>>& v) {
+  std::string cells;
+  for (const auto& [code, count] : v) {
+    if (count == 0) continue;
+    if (!cells.empty()) cells += "  ";
+    std::string_view colour = code_colour(st, code);
+    cells += colour;
+    cells += std::to_string(code);
+    if (!colour.empty()) cells += st.reset;
+    cells += fmt::format(":{}", count);
+  }
+  return cells;
+}
+
+// Consecutive rows of `rows` with the same label, as one line each.
+template <class Rows, class SameLabel, class Emit>
+void per_label(const Rows& rows, SameLabel same, Emit emit) {
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i;
+    while (j < rows.size() && same(rows[i], rows[j]))
+      ++j;
+    emit(i, j);
+    i = j;
+  }
+}
+
 void section(std::string& out, const StatsTextStyle& st, std::string_view title, const Table& t) {
   if (t.empty()) return;
   out += '\n';
@@ -154,24 +182,16 @@ void append_stats_text(std::string& out, const flows::StatsReport& r, const Stat
 
   // The matrix as one line per CSeq method: "INVITE  100:1  180:1  200:1".
   Table matrix = make({"CSEQ METHOD", "RESPONSES (code:count)"}, {true, true});
-  for (std::size_t i = 0; i < r.matrix.size();) {
-    std::size_t j = i;
-    std::string cells;
-    while (j < r.matrix.size() && r.matrix[j].other == r.matrix[i].other &&
-           r.matrix[j].method == r.matrix[i].method) {
-      const auto& m = r.matrix[j];
-      if (!cells.empty()) cells += "  ";
-      std::string_view colour = code_colour(st, m.code);
-      cells += colour;
-      cells += fmt::format("{}", m.code);
-      if (!colour.empty()) cells += st.reset;
-      cells += fmt::format(":{}", m.count);
-      ++j;
-    }
-    matrix.add(
-        {{r.matrix[i].other ? "(other)" : safe(r.matrix[i].method), st.method}, plain(cells)});
-    i = j;
-  }
+  per_label(
+      r.matrix,
+      [](const auto& a, const auto& b) { return a.other == b.other && a.method == b.method; },
+      [&](std::size_t i, std::size_t j) {
+        std::vector<std::pair<int, std::uint64_t>> v;
+        for (std::size_t k = i; k < j; ++k)
+          v.emplace_back(r.matrix[k].code, r.matrix[k].count);
+        matrix.add({{r.matrix[i].other ? "(other)" : safe(r.matrix[i].method), st.method},
+                    plain(code_counts(st, v))});
+      });
   section(out, st, "Responses by request method", matrix);
 
   Table hosts = make({"HOST", "REQ SENT", "RESP SENT", "REQ RCVD", "RESP RCVD", "RETRANS SENT"},
@@ -186,6 +206,35 @@ void append_stats_text(std::string& out, const flows::StatsReport& r, const Stat
   for (const auto& a : r.agents)
     agents.add({plain(a.other ? "(other)" : safe(a.agent)), num(a.requests), num(a.responses)});
   section(out, st, "User agents", agents);
+
+  Table host_codes =
+      make({"HOST", "RESPONSES SENT (code:count)", "RESPONSES RECEIVED"}, {true, true, true});
+  per_label(
+      r.host_codes,
+      [](const auto& a, const auto& b) { return a.other == b.other && a.host == b.host; },
+      [&](std::size_t i, std::size_t j) {
+        std::vector<std::pair<int, std::uint64_t>> sent, received;
+        for (std::size_t k = i; k < j; ++k) {
+          sent.emplace_back(r.host_codes[k].code, r.host_codes[k].sent);
+          received.emplace_back(r.host_codes[k].code, r.host_codes[k].received);
+        }
+        host_codes.add({plain(r.host_codes[i].other ? "(other)" : r.host_codes[i].host),
+                        plain(code_counts(st, sent)), plain(code_counts(st, received))});
+      });
+  section(out, st, "Responses by host", host_codes);
+
+  Table agent_codes = make({"SERVER / USER-AGENT", "RESPONSES SENT (code:count)"}, {true, true});
+  per_label(
+      r.agent_codes,
+      [](const auto& a, const auto& b) { return a.other == b.other && a.agent == b.agent; },
+      [&](std::size_t i, std::size_t j) {
+        std::vector<std::pair<int, std::uint64_t>> v;
+        for (std::size_t k = i; k < j; ++k)
+          v.emplace_back(r.agent_codes[k].code, r.agent_codes[k].count);
+        agent_codes.add({plain(r.agent_codes[i].other ? "(other)" : safe(r.agent_codes[i].agent)),
+                         plain(code_counts(st, v))});
+      });
+  section(out, st, "Responses by user agent", agent_codes);
 
   Table failures = make({"METHOD", "CODE", "REASON", "CALLS"}, {true, true, true, false});
   for (const auto& f : r.failures) {

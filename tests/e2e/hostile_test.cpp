@@ -336,9 +336,9 @@ TEST(HostileHeaders, CsvNeutralisesFormulasAndKeepsItsColumns) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Columns per section (docs/STATS.md).
   const std::map<std::string, std::size_t> kColumns = {
-      {"summary", 3}, {"method", 5},    {"code", 6},       {"matrix", 4},  {"host", 7},
-      {"agent", 4},   {"failure", 5},   {"reason", 6},     {"warning", 5}, {"session", 3},
-      {"delay", 10},  {"encrypted", 6}, {"unparseable", 3}};
+      {"summary", 3}, {"method", 5},    {"code", 6},        {"matrix", 4},    {"host", 7},
+      {"agent", 4},   {"failure", 5},   {"reason", 6},      {"warning", 5},   {"session", 3},
+      {"delay", 10},  {"encrypted", 6}, {"unparseable", 3}, {"host_code", 5}, {"agent_code", 4}};
   std::size_t neutralised = 0;
   for (const auto& row : parse_csv(r.out, ',')) {
     ASSERT_FALSE(row.empty());

@@ -123,11 +123,33 @@ TEST_P(StatsSample, TextAndCsvSayTheSameAsJson) {
             std::string::npos);
   for (const auto& line : lines(csv.out)) {
     static const std::vector<std::string> kSections = {
-        "summary", "unparseable", "method",  "code",      "matrix",  "host", "agent",
-        "failure", "reason",      "warning", "encrypted", "session", "delay"};
+        "summary", "unparseable", "method",    "code",       "matrix",
+        "host",    "agent",       "host_code", "agent_code", "failure",
+        "reason",  "warning",     "encrypted", "session",    "delay"};
     std::string section = line.substr(0, line.find(','));
     EXPECT_NE(std::find(kSections.begin(), kSections.end(), section), kSections.end()) << line;
   }
+}
+
+// Every first response is sent by one host and received by one: per code,
+// the host breakdown adds up to the code's count twice over; the agent
+// breakdown holds at most that many (responses without Server/User-Agent).
+TEST_P(StatsSample, HostAndAgentCodesAddUpToTheCodes) {
+  JsonValue j = stats_json(GetParam());
+  std::map<int, std::uint64_t> codes, sent, received, by_agent;
+  for (const auto& c : j["codes"].array())
+    codes[static_cast<int>(c["code"].number())] = c["count"].u64();
+  for (const auto& h : j["host_codes"].array()) {
+    sent[static_cast<int>(h["code"].number())] += h["sent"].u64();
+    received[static_cast<int>(h["code"].number())] += h["received"].u64();
+  }
+  for (const auto& a : j["agent_codes"].array())
+    by_agent[static_cast<int>(a["code"].number())] += a["count"].u64();
+  std::erase_if(codes, [](const auto& kv) { return kv.second == 0; });
+  EXPECT_EQ(sent, codes);
+  EXPECT_EQ(received, codes);
+  for (const auto& [code, n] : by_agent)
+    EXPECT_LE(n, codes[code]) << code;
 }
 
 INSTANTIATE_TEST_SUITE_P(Samples, StatsSample, ::testing::ValuesIn(all_samples()),
@@ -157,6 +179,43 @@ TEST(StatsE2E, RegisterDigestIsTwoRegistersA401AndA200) {
   EXPECT_GT(j["delays"]["rrd"]["avg"].number(), 0.0);
   EXPECT_TRUE(j["sessions"]["ser"].is_null());  // no INVITE: undefined, not 0
   EXPECT_TRUE(j["failures"].array().empty());   // the 401 was answered: not a failure
+}
+
+TEST(StatsE2E, ResponsesPerHostAndUserAgentOnTheB2bua) {
+  // alice 127.0.0.10 → B2BUA (kamailio) 127.0.0.20 → bob 127.0.0.30; alice hangs up.
+  auto j = stats_json("b2bua_legs.pcap");
+  std::map<std::string, std::string> hosts;
+  for (const auto& h : j["host_codes"].array()) {
+    hosts[h["host"].str()] += std::to_string(static_cast<int>(h["code"].number())) + ":" +
+                              std::to_string(h["sent"].u64()) + "/" +
+                              std::to_string(h["received"].u64()) + " ";
+  }
+  EXPECT_EQ(hosts["127.0.0.10"], "100:0/1 180:0/1 200:1/1 ");  // the BYE's 200 is alice's
+  EXPECT_EQ(hosts["127.0.0.20"], "100:1/1 180:1/1 200:2/2 ");
+  EXPECT_EQ(hosts["127.0.0.30"], "100:1/0 180:1/0 200:1/1 ");  // and the 200 to its BYE
+  std::map<std::string, std::string> agents;
+  for (const auto& a : j["agent_codes"].array()) {
+    agents[a["agent"].str()] += std::to_string(static_cast<int>(a["code"].number())) + ":" +
+                                std::to_string(a["count"].u64()) + " ";
+  }
+  EXPECT_EQ(agents,
+            (std::map<std::string, std::string>{{"sipflow-samples callee (SIPp)", "200:2 "},
+                                                {"sipflow-samples B2BUA (kamailio)", "100:1 "}}));
+  auto csv = run({sipflow(), "stats", "--csv", "-q", sample("b2bua_legs.pcap")});
+  EXPECT_NE(csv.out.find("\nhost_code,127.0.0.20,200,2,2\n"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("\nagent_code,sipflow-samples B2BUA (kamailio),100,1\n"),
+            std::string::npos)
+      << csv.out;
+  auto text = run({sipflow(), "stats", "--color", "never", "-q", sample("b2bua_legs.pcap")});
+  EXPECT_NE(text.out.find("  127.0.0.30  100:1  180:1  200:1"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Responses by user agent"), std::string::npos) << text.out;
+  // With a filter the breakdowns count only the selected calls' responses.
+  auto only_404 = stats_json("call_rejected.pcap", {"--status", "404"});
+  ASSERT_EQ(only_404["host_codes"].array().size(), 1u);
+  EXPECT_EQ(only_404["host_codes"].array()[0]["code"].number(), 404);
+  EXPECT_EQ(only_404["host_codes"].array()[0]["sent"].u64(), 1u);
+  ASSERT_EQ(only_404["agent_codes"].array().size(), 1u);
+  EXPECT_EQ(only_404["agent_codes"].array()[0]["agent"].str(), "sipflow-samples UAS (SIPp)");
 }
 
 TEST(StatsE2E, CallRejectedFailsWith486And404) {

@@ -140,6 +140,25 @@ struct StatsReport {
   };
   std::vector<AgentRow> agents;  ///< by total, then text; "other" last
 
+  /// Responses (first sightings) per host and code: what the host sent and received.
+  struct HostCodeRow {
+    std::string host;  ///< IP address; "" for "other"
+    bool other = false;
+    int code = 0;
+    std::uint64_t sent = 0, received = 0;
+  };
+  std::vector<HostCodeRow> host_codes;  ///< hosts in `hosts` order, then by code
+
+  /// Responses (first sightings) per code and the agent that sent them (its
+  /// Server header, else its User-Agent); responses without either are not here.
+  struct AgentCodeRow {
+    std::string agent;  ///< "" for "other"
+    bool other = false;
+    int code = 0;
+    std::uint64_t count = 0;
+  };
+  std::vector<AgentCodeRow> agent_codes;  ///< agents in `agents` order, then by code
+
   struct FailureRow {
     std::string method;  ///< method of the call's first request
     int code = 0;        ///< final status (>= 400) that decided the call
