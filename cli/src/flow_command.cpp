@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -51,19 +52,20 @@ struct FlowOptions {
 
 // Collects the calls to draw. Calls that do not match are dropped as soon
 // as they finish, except possible legs of a matching call with --related.
-// With `topology` (a dot format, without --related), a selected call is
-// counted into it as soon as it finishes and then dropped, so memory stays flat
-// however many calls the capture holds.
+// With a `stream` function (a topology, or --each, without --related), a
+// selected call goes to it as soon as it finishes and is then dropped, so
+// memory stays flat however many calls the capture holds.
 class Collector final : public flows::CallSink {
  public:
-  Collector(const FlowOptions& o, const flows::CallFilter& f, const flows::LadderOptions& lo,
-            render::TopologyAccumulator* topology)
-      : o_(o), filter_(f), lo_(lo), topology_(topology) {}
+  using Stream = std::function<void(const flows::Call&)>;
+  Collector(const FlowOptions& o, const flows::CallFilter& f, Stream stream)
+      : o_(o), filter_(f), stream_(std::move(stream)) {}
 
   void on_call(flows::Call& c) override {
     bool selected = (o_.index == 0 || c.index == o_.index) && filter_.matches(c);
-    if (selected && topology_ != nullptr) {
-      topology_->add(flows::build_ladder({&c}, lo_));
+    if (selected && stream_) {
+      stream_(c);
+      ++streamed_;
     } else if (selected) {
       selected_groups_.insert(c.group);
       calls_.push_back(std::move(c));
@@ -71,6 +73,9 @@ class Collector final : public flows::CallSink {
       calls_.push_back(std::move(c));  // may be a leg of a selected call
     }
   }
+
+  /// How many calls went to the stream function.
+  std::size_t streamed() const { return streamed_; }
 
   /// Groups of calls to draw, each in order of start.
   std::vector<std::vector<const flows::Call*>> groups() const {
@@ -96,8 +101,8 @@ class Collector final : public flows::CallSink {
  private:
   const FlowOptions& o_;
   const flows::CallFilter& filter_;
-  const flows::LadderOptions& lo_;
-  render::TopologyAccumulator* topology_;
+  Stream stream_;
+  std::size_t streamed_ = 0;
   std::vector<flows::Call> calls_;
   std::set<std::string> selected_groups_;
 };
@@ -155,6 +160,32 @@ std::filesystem::path output_dir(const std::string& dir) {
   return p;
 }
 
+// True when alias key `key` ("10.0.0.1" or "10.0.0.1:5060") names `address`
+// ("10.0.0.1:5060", "[::1]:5060", or a bare host with --by-host).
+bool alias_names(const std::string& key, const std::string& address) {
+  if (key == address) return true;
+  if (address.front() == '[') {  // "[::1]:5060"
+    std::size_t close = address.find(']');
+    return close != std::string::npos && key == address.substr(1, close - 1);
+  }
+  std::size_t colon = address.find(':');
+  return colon != std::string::npos && address.find(':', colon + 1) == std::string::npos &&
+         key == address.substr(0, colon);
+}
+
+// An --alias or alias-file line that names no column drawn is most likely a typo.
+void warn_unused_aliases(const std::map<std::string, std::string>& aliases,
+                         const std::set<std::string>& drawn) {
+  for (const auto& [key, name] : aliases) {
+    bool used = std::any_of(drawn.begin(), drawn.end(),
+                            [&](const std::string& a) { return alias_names(key, a); });
+    if (!used) {
+      fmt::print(stderr, "sipflow: warning: alias {}={} matches no endpoint in the diagram\n",
+                 render::terminal_safe(key), render::terminal_safe(name));
+    }
+  }
+}
+
 // Writes `text` to `path`, or to stdout when `path` is "".
 void emit(const std::string& path, const std::string& text) {
   if (path.empty()) {
@@ -200,7 +231,9 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   ro.full = o.full;
   ro.ascii.unicode = !o.common.ascii;
   bool to_terminal = o.output.empty() && ::isatty(1) == 1;
-  ro.ascii.color = o.output.empty() && use_color(o.common.color, stdout);
+  // --color always colours a file too; auto only a terminal.
+  ro.ascii.color = o.common.color == ColorMode::Always ||
+                   (o.output.empty() && use_color(o.common.color, stdout));
   ro.ascii.width = o.width >= 0 ? o.width : (to_terminal ? terminal_width(stdout) : 0);
   ro.ascii.sdp = o.sdp;
   ro.ascii.full = o.full;
@@ -247,9 +280,27 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
   Diagnostics diag;
   bool topology = format == render::LadderFormat::Dot || format == render::LadderFormat::DotSvg ||
                   format == render::LadderFormat::DotPng;
+  // Every column address drawn, to warn about an alias that names none.
+  std::set<std::string> drawn;
+  auto ladder_of = [&](const std::vector<const flows::Call*>& calls) {
+    flows::Ladder l = flows::build_ladder(calls, lo);
+    for (const auto& col : l.columns)
+      drawn.insert(col.addresses.begin(), col.addresses.end());
+    return l;
+  };
   render::TopologyAccumulator counted;
   bool counting = topology && !o.each && !o.related;
-  Collector collector(o, filter, lo, counting ? &counted : nullptr);
+  bool each_stream = o.each && !o.related;  // each file written as its call finishes
+  std::filesystem::path dir = o.each ? output_dir(o.output) : std::filesystem::path{};
+  std::set<std::string> used;
+  auto write_each = [&](const std::vector<const flows::Call*>& g) {
+    std::string path = (dir / file_name(*g.front(), render::extension_of(format), used)).string();
+    write_file(path, render::render_ladder(ladder_of(g), format, ro));
+  };
+  Collector::Stream stream;
+  if (counting) stream = [&](const flows::Call& c) { counted.add(ladder_of({&c})); };
+  if (each_stream) stream = [&](const flows::Call& c) { write_each({&c}); };
+  Collector collector(o, filter, std::move(stream));
   flows::Correlator correlator(co, diag, collector);
   ForwardingSink sink(correlator, [&](const auto& meta, auto bytes, auto e) {
     report.unparseable(meta, bytes, e);
@@ -266,25 +317,25 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
                                                         : render::TopologyOutput::Png;
     std::string text = render::render_topology(counted.nodes(), counted.edges(), out, ro.dot);
     emit(o.output, text);
+    warn_unused_aliases(lo.aliases, drawn);
     report.summary(totals, diag);
     return status;
   }
 
-  if (groups.empty()) {
+  std::size_t written = collector.streamed();
+  if (each_stream && written > 0) groups.clear();
+  if (groups.empty() && written == 0) {
     fmt::print(stderr, "sipflow: no call matches the selection ({} calls read)\n",
                correlator.calls_emitted());
     report.summary(totals, diag);
     return status == kExitOk ? kExitNoMatch : status;
   }
   if (o.each) {
-    std::filesystem::path dir = output_dir(o.output);
-    std::set<std::string> used;
-    for (const auto& g : groups) {
-      std::string path = (dir / file_name(*g.front(), render::extension_of(format), used)).string();
-      write_file(path, render::render_ladder(flows::build_ladder(g, lo), format, ro));
-    }
-    fmt::print(stderr, "sipflow: wrote {} diagram{} to {}\n", groups.size(),
-               groups.size() == 1 ? "" : "s", render::terminal_safe(o.output));
+    for (const auto& g : groups)
+      write_each(g);
+    written += groups.size();
+    fmt::print(stderr, "sipflow: wrote {} diagram{} to {}\n", written, written == 1 ? "" : "s",
+               render::terminal_safe(o.output));
   } else {
     std::vector<const flows::Call*> all;
     for (const auto& g : groups)
@@ -297,9 +348,10 @@ int run_flow(FlowOptions& o, const std::atomic<bool>& stop) {
       report.summary(totals, diag);
       return kExitUsage;
     }
-    std::string text = render::render_ladder(flows::build_ladder(all, lo), format, ro);
+    std::string text = render::render_ladder(ladder_of(all), format, ro);
     emit(o.output, text);
   }
+  warn_unused_aliases(lo.aliases, drawn);
   report.summary(totals, diag);
   return status;
 }

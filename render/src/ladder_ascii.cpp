@@ -340,8 +340,8 @@ struct Renderer {
       }
       Canvas back(xa + 4);
       lifelines(back, p);
-      back.put(xa, g.left, st);
-      back.text(xa + 1, o.unicode ? "──┘" : "--'", st);
+      back.put(xa + 1, g.left, st);  // the lifeline stays
+      back.text(xa + 2, o.unicode ? "─┘" : "-'", st);
       emit(back);
     } else {
       for (std::size_t x = lo + 1; x < hi; ++x)

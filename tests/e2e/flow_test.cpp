@@ -219,5 +219,66 @@ TEST_F(FlowFiles, EachMakesTheDirectoryWithItsParents) {
   EXPECT_EQ(files, 5u);
 }
 
+TEST(FlowAscii, EveryOptionMatchesItsGolden) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"time_abs", {"--time", "abs"}},   {"time_delta", {"--time", "delta"}},
+      {"time_none", {"--time", "none"}}, {"full", {"--full"}},
+      {"frames", {"--frames"}},          {"no_legend", {"--no-legend"}},
+      {"no_title", {"--no-title"}},      {"by_host", {"--by-host"}},
+  };
+  for (const auto& [name, args] : cases) {
+    SCOPED_TRACE(name);
+    auto cmd = flow(args);
+    cmd.push_back(sample("udp_call.pcap"));
+    auto r = run(cmd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(matches_golden("udp_call.pcap.flow." + name + ".txt", r.out));
+  }
+}
+
+TEST_F(FlowFiles, EachNamesFilesByTimeAndCallIdInAnyFormat) {
+  for (const char* format : {"ascii", "mermaid", "svg"}) {
+    SCOPED_TRACE(format);
+    std::string out = path(std::string("each_") + format);
+    auto r = run(flow({"--each", "--format", format, "-o", out, sample("call_lossy.pcap")}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("wrote 5 diagrams"), std::string::npos) << r.err;
+    std::string ext = format == std::string("ascii") ? "txt"
+                      : format == std::string("svg") ? "svg"
+                                                     : "mmd";
+    static const std::regex kName(R"(\d{8}T\d{6}\.\d{6}Z_[1-5]-8427_127\.0\.0\.1\.(\w+))");
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(out)) {
+      std::smatch m;
+      std::string n = e.path().filename().string();
+      ASSERT_TRUE(std::regex_match(n, m, kName)) << n;
+      EXPECT_EQ(m[1], ext);
+      names.push_back(n);
+    }
+    EXPECT_EQ(names.size(), 5u);
+  }
+}
+
+TEST_F(FlowFiles, AnAliasThatNamesNoColumnIsAWarning) {
+  std::string file = write("aliases", "# lab\n127.0.0.1:5061=Alice\n10.9.9.9 Nobody\n");
+  auto r =
+      run(flow({"--alias-file", file, "--alias", "127.0.0.1:5060=Bob", sample("udp_call.pcap")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Alice"), std::string::npos);
+  EXPECT_NE(r.out.find("Bob"), std::string::npos);
+  EXPECT_EQ(r.err, "sipflow: warning: alias 10.9.9.9=Nobody matches no endpoint in the diagram\n");
+  auto bad = run(flow({"--alias-file", write("bad", "127.0.0.1\n"), sample("udp_call.pcap")}));
+  EXPECT_EQ(bad.exit_code, 64);
+  EXPECT_NE(bad.err.find("line 1"), std::string::npos) << bad.err;
+}
+
+TEST_F(FlowFiles, ColorAlwaysColoursAFileToo) {
+  auto always = run(flow({"--color", "always", "-o", path("c.txt"), sample("udp_call.pcap")}));
+  ASSERT_EQ(always.exit_code, 0) << always.err;
+  EXPECT_NE(slurp(path("c.txt")).find("\x1b[36m"), std::string::npos);  // requests in cyan
+  auto plain = run(flow({"-o", path("p.txt"), sample("udp_call.pcap")}));
+  EXPECT_EQ(slurp(path("p.txt")).find('\x1b'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sipflow::test
