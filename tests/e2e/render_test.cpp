@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -31,6 +32,13 @@ std::vector<std::string> all_samples() {
 }
 
 class RenderE2e : public ScratchDirTest {};
+
+// The browser tests skip on a machine without Chromium or mermaid, unless
+// SIPFLOW_REQUIRE_BROWSER=1 (as .ci/test sets it) makes a missing browser a failure.
+bool browser_required() {
+  const char* v = std::getenv("SIPFLOW_REQUIRE_BROWSER");
+  return v != nullptr && std::string_view(v) == "1";
+}
 
 constexpr int kExitNoMatch = 3;  // docs/EXIT_CODES.md
 
@@ -140,7 +148,10 @@ std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
 }
 
 TEST_F(RenderE2e, ChromiumDrawsTheSvgLadder) {
-  if (!have_chromium()) GTEST_SKIP() << "chromium not installed";
+  if (!have_chromium()) {
+    if (browser_required()) FAIL() << "chromium not installed (SIPFLOW_REQUIRE_BROWSER=1)";
+    GTEST_SKIP() << "chromium not installed";
+  }
   std::string svg = path("call.svg");
   auto r =
       run({sipflow(), "flow", "-q", "--format", "svg", "-o", svg, sample("call_rejected.pcap")});
@@ -186,6 +197,7 @@ void expect_mermaid_renders(const fs::path& dir, const std::string& name, const 
 
 TEST_F(RenderE2e, MermaidLibraryRendersSampleDiagrams) {
   if (!have_chromium() || !have_mermaid()) {
+    if (browser_required()) FAIL() << "needs chromium and mermaid (SIPFLOW_REQUIRE_BROWSER=1)";
     GTEST_SKIP() << "needs chromium, and `npm ci` in tests/e2e/browser";
   }
   for (const char* s : {"udp_call.pcap", "call_rejected.pcap", "call_pcapng.pcapng"}) {
@@ -226,6 +238,7 @@ flows::Ladder hostile() {
 
 TEST_F(RenderE2e, MermaidLibraryRendersHostileTextAsText) {
   if (!have_chromium() || !have_mermaid()) {
+    if (browser_required()) FAIL() << "needs chromium and mermaid (SIPFLOW_REQUIRE_BROWSER=1)";
     GTEST_SKIP() << "needs chromium, and `npm ci` in tests/e2e/browser";
   }
   render::MermaidOptions o;
