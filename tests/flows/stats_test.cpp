@@ -154,6 +154,30 @@ TEST_F(StatsTest, RetransmissionsAndDuplicatesAreNotNewRequests) {
   EXPECT_EQ(caller.responses_received, 2u);
 }
 
+TEST_F(StatsTest, ResponsesPerHostAndAgentCountFirstSightingsByCode) {
+  call("ok", "200 OK", 0, "Server: PBX 1.0\r\n");
+  call("busy", "486 Busy Here", 100, "Server: PBX 1.0\r\n");
+  // The 486 again: a retransmission, not a second busy response.
+  send({"SIP/2.0 486 Busy Here", "busy", "1 INVITE", "tt", "z9hG4bK-ibusy", "Server: PBX 1.0\r\n"},
+       102.5);
+  auto r = finish();
+  std::string hosts;
+  for (const auto& h : r.host_codes) {
+    hosts += h.host + " " + std::to_string(h.code) + ":" + std::to_string(h.sent) + "/" +
+             std::to_string(h.received) + "; ";
+  }
+  // The callee answers everything (the BYE's 200 included); the caller receives it.
+  EXPECT_EQ(hosts,
+            "10.0.0.1 100:0/2; 10.0.0.1 180:0/2; 10.0.0.1 200:0/2; 10.0.0.1 486:0/1; "
+            "10.0.0.2 100:2/0; 10.0.0.2 180:2/0; 10.0.0.2 200:2/0; 10.0.0.2 486:1/0; ");
+  ASSERT_EQ(r.agent_codes.size(), 2u);  // only the responses with a Server header
+  EXPECT_EQ(r.agent_codes[0].agent, "PBX 1.0");
+  EXPECT_EQ(r.agent_codes[0].code, 200);
+  EXPECT_EQ(r.agent_codes[0].count, 1u);
+  EXPECT_EQ(r.agent_codes[1].code, 486);
+  EXPECT_EQ(r.agent_codes[1].count, 1u);
+}
+
 TEST_F(StatsTest, SessionRatiosFollowRfc6076) {
   call("ok", "200 OK", 0);
   call("redirect", "302 Moved Temporarily", 100);
