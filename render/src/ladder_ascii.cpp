@@ -448,7 +448,10 @@ struct Renderer {
         if (a == c.label) continue;
         extra += (extra.empty() ? "" : ", ") + terminal_safe(a);
       }
-      if (!c.agent.empty()) extra += (extra.empty() ? "" : "  ") + own(terminal_safe(c.agent));
+      if (!c.agent.empty()) {  // shortened: the SVG tooltip and the JSON have it whole
+        extra += (extra.empty() ? "" : "  ") +
+                 own(detail::shorten(terminal_safe(c.agent), detail::kMaxAgentCells));
+      }
       std::size_t pad = w > display_width(t.heads[i]) ? w - display_width(t.heads[i]) : 0;
       line(t.heads[i] + std::string(pad + 2, ' ') + extra, w ? w + 2 : 4);
     }

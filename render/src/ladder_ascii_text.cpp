@@ -74,6 +74,13 @@ std::vector<std::string> wrap_text(std::string_view s, std::size_t width) {
   return out;
 }
 
+std::string shorten(std::string_view s, std::size_t cells) {
+  if (display_width(s) <= cells) return std::string(s);
+  std::vector<std::string> pieces;
+  break_word(s, cells > 1 ? cells - 1 : 1, pieces);
+  return pieces.empty() ? std::string{} : pieces.front() + "\u2026";
+}
+
 std::string ascii_punctuation(std::string_view s) {
   struct Spelling {
     std::string_view from, to;

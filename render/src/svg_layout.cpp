@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "ladder_ascii_text.hpp"
 #include "text_metrics.hpp"
 
 namespace sipflow::render::detail {
@@ -72,7 +73,8 @@ HeaderText header_text(const flows::LadderColumn& c) {
   for (const auto& a : c.addresses) {
     if (a != c.label) h.sub.push_back(a);
   }
-  if (!c.agent.empty()) h.sub.push_back(c.agent);
+  // A long agent is shortened; the header's tooltip has it whole.
+  if (!c.agent.empty()) h.sub.push_back(detail::shorten(c.agent, detail::kMaxAgentCells));
   return h;
 }
 

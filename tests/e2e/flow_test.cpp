@@ -280,5 +280,24 @@ TEST_F(FlowFiles, ColorAlwaysColoursAFileToo) {
   EXPECT_EQ(slurp(path("p.txt")).find('\x1b'), std::string::npos);
 }
 
+TEST(FlowAscii, LongUserAgentsAreShortenedInHeadersAndLegends) {
+  auto json = run(flow({"--format", "json", sample("hostile_headers.pcap")}));
+  ASSERT_NE(json.out.find("\"agent\":\""), std::string::npos);
+  auto text = run(flow({sample("hostile_headers.pcap")}));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  auto all = lines(text.out);
+  std::size_t blank = all.size();
+  while (blank > 0 && !all[blank - 1].empty())
+    --blank;
+  ASSERT_LT(blank, all.size());
+  for (std::size_t i = blank; i < all.size(); ++i) {  // the legend
+    EXPECT_LE(render::display_width(all[i]), 16u + 2u + 60u) << all[i];
+  }
+  EXPECT_NE(text.out.find("…"), std::string::npos);
+  auto svg = run(flow({"--format", "svg", sample("hostile_headers.pcap")}));
+  double width = std::stod(svg.out.substr(svg.out.find(" width=\"") + 8));
+  EXPECT_LT(width, 1600.0);  // 2403 px with the whole agents in the headers
+}
+
 }  // namespace
 }  // namespace sipflow::test
