@@ -86,12 +86,13 @@ void SipExtractor::stream_data(const capture::Payload& p, const MessageMeta& met
         // No start line among the complete lines. The last line may still be
         // one whose end has not arrived (a segment can end anywhere): keep it.
         std::size_t last_nl = rest.rfind('\n');
-        diag_.skipped("non_sip_stream_bytes", p.frame);
-        pos += last_nl == std::string_view::npos ? rest.size() : last_nl + 1;
+        std::size_t skip = last_nl == std::string_view::npos ? rest.size() : last_nl + 1;
+        diag_.count("non_sip_stream_bytes", Severity::Skipped, p.frame, skip);
+        pos += skip;
         s.synced = false;
         break;
       }
-      if (start > 0) diag_.skipped("non_sip_stream_bytes", p.frame);
+      if (start > 0) diag_.count("non_sip_stream_bytes", Severity::Skipped, p.frame, start);
       pos += start;
       rest.remove_prefix(start);
       s.synced = true;
