@@ -299,5 +299,35 @@ TEST(FlowAscii, LongUserAgentsAreShortenedInHeadersAndLegends) {
   EXPECT_LT(width, 1600.0);  // 2403 px with the whole agents in the headers
 }
 
+// The text of the first fenced block opened by `fence` after `marker` in `doc`.
+std::string fenced_block(const std::string& doc, const std::string& marker,
+                         const std::string& fence) {
+  std::size_t at = doc.find(marker);
+  if (at == std::string::npos) return "<no " + marker + ">";
+  std::size_t open = doc.find("\n" + fence + "\n", at);
+  if (open == std::string::npos) return "<no block>";
+  open += fence.size() + 2;
+  std::size_t close = doc.find("\n```\n", open - 1);
+  return close == std::string::npos ? "<unclosed>" : doc.substr(open, close + 1 - open);
+}
+
+// README shows the b2bua_legs ladder in each format: it must be what sipflow draws.
+TEST(FlowDocs, ReadmeShowsTheGoldens) {
+  std::string readme = slurp(std::string(SIPFLOW_SOURCE_DIR) + "/README.md");
+  auto golden = [](const std::string& name) {
+    return slurp(std::string(SIPFLOW_SOURCE_DIR) + "/tests/golden/" + name);
+  };
+  auto mmd = run(flow({"--related", "--format", "mermaid", sample("b2bua_legs.pcap")}));
+  EXPECT_TRUE(matches_golden("b2bua_legs.pcap.flow.related.mmd", mmd.out));
+  auto svg = run(flow({"--related", "--format", "svg", sample("b2bua_legs.pcap")}));
+  EXPECT_TRUE(matches_golden("b2bua_legs.pcap.flow.related.svg", svg.out));
+  EXPECT_EQ(fenced_block(readme, "**ASCII / Unicode**", "```"),
+            golden("b2bua_legs.pcap.flow.related.txt"));
+  EXPECT_EQ(fenced_block(readme, "**mermaid**", "```mermaid"),
+            golden("b2bua_legs.pcap.flow.related.mmd"));
+  EXPECT_EQ(slurp(std::string(SIPFLOW_SOURCE_DIR) + "/docs/images/ladder.svg"),
+            golden("b2bua_legs.pcap.flow.related.svg"));
+}
+
 }  // namespace
 }  // namespace sipflow::test
