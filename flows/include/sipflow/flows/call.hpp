@@ -40,11 +40,11 @@ std::optional<CallState> parse_call_state(std::string_view s) noexcept;
 /// Dialog state (RFC 3261 §12) followed by the session state of RFC 3261 / the
 /// offer-answer notes: Initial → Establishing → Established → Terminating → Terminated.
 enum class SessionState : std::uint8_t {
-  Initial,
-  Establishing,
-  Established,
-  Terminating,
-  Terminated
+  Initial,       ///< tags known only from a 100 (RFC 3261 §8.2.6.2), no dialog made yet
+  Establishing,  ///< early: a 101-199 with this To tag, no 2xx
+  Established,   ///< confirmed by a 2xx, or seen in use by an in-dialog request
+  Terminating,   ///< BYE (or unsubscribe) sent, not answered yet
+  Terminated     ///< ended: see Dialog::terminated
 };
 std::string_view to_string(SessionState s) noexcept;
 
