@@ -347,12 +347,7 @@ std::string run_on_terminal(const std::vector<std::string>& args, unsigned short
     ::unsetenv("NO_COLOR");
     ::unsetenv("COLUMNS");
     ::setenv("TERM", "xterm-256color", 1);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    exec_or_exit(args);
   }
   EXPECT_GT(pid, 0) << "forkpty failed";
   std::string out;

@@ -59,6 +59,16 @@ inline RunResult run(const std::vector<std::string>& args) {
   return r;
 }
 
+/// In a forked child: replaces it with `args` (argv[0] a path), or exits 127.
+[[noreturn]] inline void exec_or_exit(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  ::_exit(127);
+}
+
 /// Runs `args` directly (no shell) with stdout discarded and stderr
 /// captured; also returns the child's own peak resident set in KiB.
 struct MeasuredRun {
@@ -74,12 +84,7 @@ inline MeasuredRun run_measured(const std::vector<std::string>& args) {
     int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(null, 1);
     ::dup2(e, 2);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    exec_or_exit(args);
   }
   MeasuredRun r;
   int status = 0;
