@@ -24,7 +24,7 @@
 #   sipp_custom_port call_busy call_cancel call_notfound call_noanswer
 #   call_forked call_reinvite call_prack call_lossy misc_methods
 #   register_failed b2bua_legs tcp_call tcp_multi_conn tcp_segmented
-#   tcp_lossy tcp_ipv6 ws_sip hep_sip hep_sip_v2 tls_sip tls13_sip tls_sip6 sctp_call
+#   tcp_lossy tcp_ipv6 ws_sip ws_sip6 hep_sip hep_sip_v2 tls_sip tls13_sip tls_sip6 sctp_call
 #   hostile_headers
 #   (hep_sip and hep_sip_v2 replay udp_call.pcap, from the output directory
 #   if it is there, else from this folder).
@@ -886,27 +886,29 @@ check_tcp_ipv6() {
 }
 
 # SIP over WebSocket (RFC 7118) with node + the npm "ws" package
-# (tools/ws_sip.js), on 127.0.0.1:8080.
-gen_ws_sip() {
+# (tools/ws_sip.js), on 127.0.0.1:8080, and on [::1]:8080 for ws_sip6.
+ws_call() { # NAME FILE HOST
     need node npm
     if [[ ! -d $HERE/tools/node_modules/ws ]]; then
         log "installing the npm packages in $HERE/tools"
         (cd "$HERE/tools" && npm install --no-audit --no-fund >"$WORK/npm-install.log" 2>&1) ||
             { cat "$WORK/npm-install.log" >&2; die "npm install failed"; }
     fi
-    lo_begin ws ws_sip.pcap 'tcp port 8080'
-    bg_start "$NS" ws.server node "$HERE/tools/ws_sip.js" server 127.0.0.1 8080
+    lo_begin "$1" "$2" 'tcp port 8080'
+    bg_start "$NS" "$1.server" node "$HERE/tools/ws_sip.js" server "$3" 8080
     local srv=$BG_PID
-    wait_bound "$NS" tcp:8080 "$srv" "$WORK/ws.server.log" "WebSocket server"
-    timeout 30 ip netns exec "$NS" node "$HERE/tools/ws_sip.js" client 127.0.0.1 8080 \
-        </dev/null >"$WORK/ws.client.log" 2>&1 ||
-        { cat "$WORK/ws.client.log" >&2; die "WebSocket client failed"; }
-    wait_pid "$srv" 10 || { cat "$WORK/ws.server.log" >&2; die "WebSocket server failed"; }
+    wait_bound "$NS" tcp:8080 "$srv" "$WORK/$1.server.log" "WebSocket server"
+    timeout 30 ip netns exec "$NS" node "$HERE/tools/ws_sip.js" client "$3" 8080 \
+        </dev/null >"$WORK/$1.client.log" 2>&1 ||
+        { cat "$WORK/$1.client.log" >&2; die "WebSocket client failed"; }
+    wait_pid "$srv" 10 || { cat "$WORK/$1.server.log" >&2; die "WebSocket server failed"; }
     cap_stop
     ns_del "$NS"
 }
-check_ws_sip() {
-    local f=$WORK/ws_sip.pcap got
+gen_ws_sip() { ws_call ws ws_sip.pcap 127.0.0.1; }
+gen_ws_sip6() { ws_call ws6 ws_sip6.pcap ::1; }
+check_ws() { # FILE
+    local f=$WORK/$1 got
     check_format "$f" pcap ether || return 1
     check_sequence "$f" "REGISTER 200 INVITE 180 200 ACK BYE 200" || return 1
     # Frames: opcode, FIN, MASK. Text frames with FIN=0 and continuation
@@ -917,7 +919,12 @@ check_ws_sip() {
           if ($2 == 1 && $3 == 0) frag++; if ($2 == 0) cont++; op[$2]++ }
         END { printf "%d %d %d %d %d %d %d\n", frag, cont, op[9], op[10], op[8], unmasked, masked }')
     [[ $got == "1 1 1 1 2 0 0" ]] ||
-        fail "ws_sip.pcap: unexpected WebSocket frames (frag cont ping pong close unmasked-client masked-server: $got)"
+        fail "$1: unexpected WebSocket frames (frag cont ping pong close unmasked-client masked-server: $got)"
+}
+check_ws_sip() { check_ws ws_sip.pcap; }
+check_ws_sip6() {
+    check_ws ws_sip6.pcap || return 1
+    [[ -z $(tshark -n -r "$WORK/ws_sip6.pcap" -Y ip) ]] || fail "ws_sip6.pcap: want IPv6 only"
 }
 
 # HEP: sngrep replays udp_call.pcap to a HEP collector on 127.0.0.1:9060
@@ -1135,6 +1142,7 @@ declare -A FILE_OF=(
     [tcp_lossy]=tcp_lossy.pcap
     [tcp_ipv6]=tcp_ipv6.pcap
     [ws_sip]=ws_sip.pcap
+    [ws_sip6]=ws_sip6.pcap
     [hep_sip]=hep_sip.pcap
     [hep_sip_v2]=hep_sip_v2.pcap
     [tls_sip]=tls_sip.pcap
@@ -1153,7 +1161,7 @@ ALL=(udp_call register_digest call_rejected call_pcapng cooked_sll cooked_sll2
      ipv6_call ns_precision fragmented_udp fragmented_udp6 sipp_custom_port
      call_busy call_cancel call_notfound call_noanswer call_forked call_reinvite
      call_prack call_lossy misc_methods register_failed b2bua_legs
-     tcp_call tcp_multi_conn tcp_segmented tcp_lossy tcp_ipv6 ws_sip
+     tcp_call tcp_multi_conn tcp_segmented tcp_lossy tcp_ipv6 ws_sip ws_sip6
      hep_sip hep_sip_v2 tls_sip tls13_sip tls_sip6 sctp_call hostile_headers)
 
 # tshark_args SAMPLE FILE-DIR: sets TA to the extra tshark options that the

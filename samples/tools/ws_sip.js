@@ -28,6 +28,10 @@ const WebSocket = require('ws');
 
 const mode = process.argv[2];
 const host = process.argv[3] || '127.0.0.1';
+// An IPv6 address is bracketed in URIs and URLs (RFC 3986) and IP6 in SDP.
+const v6 = host.includes(':');
+const uriHost = v6 ? `[${host}]` : host;
+const ipv = v6 ? 'IP6' : 'IP4';
 const port = Number(process.argv[4] || 8080);
 const CRLF = '\r\n';
 
@@ -67,9 +71,9 @@ function parse(text) {
 
 const sdp = (user, sessVersion) => [
   'v=0',
-  `o=${user} 2890844526 ${sessVersion} IN IP4 ${host}`,
+  `o=${user} 2890844526 ${sessVersion} IN ${ipv} ${host}`,
   's=-',
-  `c=IN IP4 ${host}`,
+  `c=IN ${ipv} ${host}`,
   't=0 0',
   'm=audio 6000 RTP/AVP 0 101',
   'a=rtpmap:0 PCMU/8000',
@@ -108,7 +112,7 @@ function server() {
         console.log(`-> SIP/2.0 ${code} ${reason}`);
         ws.send(msg);
       };
-      const contact = `Contact: <sip:bob@${host}:${port};transport=ws>`;
+      const contact = `Contact: <sip:bob@${uriHost}:${port};transport=ws>`;
       switch (m.method) {
         case 'REGISTER':
           reply(200, 'OK', [`Contact: ${m.hdr('Contact')};expires=600`, 'Server: sipflow-samples ws_sip.js']);
@@ -137,7 +141,7 @@ function server() {
 
 // ------------------------------------------------------------------ client --
 function client() {
-  const url = `ws://${host}:${port}`;
+  const url = `ws://${uriHost}:${port}`;
   const ws = new WebSocket(url, 'sip', { perMessageDeflate: false });
   const domain = 'sipflow.test';
   const via = (branch) => `Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK${branch}`;
@@ -155,7 +159,7 @@ function client() {
     contact,
     'Expires: 600',
   ].concat(common));
-  const inDialog = (method, cseq, branch) => sip(`${method} sip:bob@${host}:${port};transport=ws SIP/2.0`, [
+  const inDialog = (method, cseq, branch) => sip(`${method} sip:bob@${uriHost}:${port};transport=ws SIP/2.0`, [
     via(branch),
     from,
     `To: ${toWithTag}`,
