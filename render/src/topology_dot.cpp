@@ -223,7 +223,9 @@ void TopologyAccumulator::add(const flows::Ladder& l) {
       edges_.push_back(std::move(e));
       continue;
     }
-    for (auto& [name, count] : e.counts) {
+    for (auto& entry : e.counts) {
+      std::string& name = entry.first;  // not a structured binding: lambdas capture it (clang 14)
+      const auto count = entry.second;
       auto c = std::find_if(it->counts.begin(), it->counts.end(),
                             [&](const auto& p) { return p.first == name; });
       if (c != it->counts.end()) {
