@@ -178,7 +178,7 @@ void warn_unused_aliases(const std::map<std::string, std::string>& aliases,
                          const std::set<std::string>& drawn) {
   for (const auto& [key, name] : aliases) {
     bool used = std::any_of(drawn.begin(), drawn.end(),
-                            [&](const std::string& a) { return alias_names(key, a); });
+                            [&k = key](const std::string& a) { return alias_names(k, a); });
     if (!used) {
       fmt::print(stderr, "sipflow: warning: alias {}={} matches no endpoint in the diagram\n",
                  render::terminal_safe(key), render::terminal_safe(name));
